@@ -1,0 +1,60 @@
+import { check } from "../lib/errors";
+import { urlEnvName } from "../lib/naming";
+import type { ServiceDefinition } from "./types";
+
+const SERVICE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const CPU = /^(?:[1-8]|[1-9][0-9]{0,3}m)$/;
+const MEMORY = /^[1-9][0-9]*(?:Mi|Gi)$/;
+/** Cloud Run sets these itself and rejects containers that define them. */
+const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
+
+/**
+ * Checks the catalog as a whole: names, ports, env names and the call graph.
+ * Throws a ConfigError naming the service, the field and the fix.
+ */
+export function validateCatalog(services: readonly ServiceDefinition[]): void {
+  const known = new Set<string>();
+  for (const s of services) {
+    const at = `catalog "${s.name}"`;
+    check(SERVICE_NAME.test(s.name), `${at}.name`, s.name, "use lowercase letters, digits and hyphens, starting with a letter");
+    check(!known.has(s.name), `${at}.name`, s.name, "each service name may appear once in the catalog");
+    known.add(s.name);
+    check(IMAGE_NAME.test(s.image), `${at}.image`, s.image, "use a Docker image name: lowercase letters and digits separated by '.', '_' or '-'");
+    check(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535, `${at}.port`, s.port, "use an integer from 1 to 65535");
+    if (s.healthPath !== undefined) {
+      check(/^\/[\x21-\x7e]*$/.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
+    }
+    if (s.resources) {
+      check(CPU.test(s.resources.cpu), `${at}.resources.cpu`, s.resources.cpu, "use whole CPUs (\"1\".. \"8\") or millicores (\"500m\")");
+      check(MEMORY.test(s.resources.memory), `${at}.resources.memory`, s.resources.memory, "use a size in Mi or Gi, such as \"512Mi\"");
+    }
+  }
+
+  const byName = new Map(services.map((s) => [s.name, s]));
+  for (const s of services) {
+    const at = `catalog "${s.name}"`;
+    const envNames = [...Object.keys(s.env), ...s.secretEnv, ...s.calls.map(urlEnvName)];
+    const seen = new Set<string>();
+    for (const name of envNames) {
+      check(ENV_NAME.test(name), `${at} env`, name, "env names are upper-case letters, digits and underscores");
+      check(!RESERVED_ENV.has(name), `${at} env`, name, `Cloud Run sets ${[...RESERVED_ENV].join(", ")} itself; remove it`);
+      check(!seen.has(name), `${at} env`, name, "each env name may be set once: as a plain value, a secret, or a called service's URL");
+      seen.add(name);
+    }
+    for (const field of ["calls", "bakedCalls"] as const) {
+      for (const callee of s[field] ?? []) {
+        check(
+          byName.has(callee),
+          `${at}.${field}`,
+          callee,
+          `call a service of the catalog: ${[...byName.keys()].join(", ")}`,
+        );
+        check(callee !== s.name, `${at}.${field}`, callee, "a service does not need to call itself; remove it");
+        check(!byName.get(callee)?.public, `${at}.${field}`, callee, "a public service needs no invoker grant; call it by its URL without listing it");
+      }
+    }
+  }
+}
+

@@ -1,0 +1,11 @@
+import { production } from "./production";
+import { staging } from "./staging";
+import type { EnvironmentConfig } from "./types";
+
+export type { BackendConfig, EnvironmentConfig, LogLevel } from "./types";
+export { validateEnvironment } from "./validate";
+
+/** Every environment the app synthesizes, in deploy order. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [staging, production];
+
+export { production, staging };

@@ -1,0 +1,31 @@
+import type { EnvironmentConfig } from "./types";
+
+/** Staging: deployed from the `staging` branch, auto-approved, cheap to rebuild. */
+export const staging: EnvironmentConfig = {
+  name: "staging",
+  project: { id: "mindmirror-69", number: "3858903851" },
+  region: "us-east4",
+  branch: "staging",
+  naming: { serviceSuffix: "-staging", accountSuffix: "-staging" },
+  backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/staging" },
+  app: { logLevel: "DEBUG", debug: true },
+  deletionProtection: false,
+  scaling: { minInstances: 1, maxInstances: 4, concurrency: 20 },
+  registry: { location: "us-east4", repository: "mindmirror" },
+  traditionsBucket: "traditions-mindmirror-69",
+  // The apps do not send ID tokens yet; see README "Service-to-service authentication".
+  invoker: { unauthenticatedBackends: true },
+  ci: {
+    workloadIdentityPool: "github-pool",
+    workloadIdentityProvider: "github-oidc",
+    deployerAccountId: "github-actions-staging",
+  },
+  approval: {
+    reviewerUserIds: [],
+    reviewerTeamIds: [],
+    preventSelfReview: false,
+    imageUpdatesByPullRequest: false,
+    requiredPullRequestApprovals: 0,
+  },
+  labels: { app: "mindmirror", "managed-by": "cdktf" },
+};

@@ -1,0 +1,130 @@
+/**
+ * The typed model of one deployment environment. Every per-environment fact
+ * lives in a value of this type; stacks, generated files and workflows derive
+ * from it, and constructs never branch on an environment's name.
+ */
+export interface EnvironmentConfig {
+  /** Short name, used in stack names, labels and the URL secret (`staging`). */
+  readonly name: string;
+
+  /** The GCP project the environment deploys into. */
+  readonly project: {
+    /** Project id, e.g. `mindmirror-69`. */
+    readonly id: string;
+    /** Project number; part of every deterministic Cloud Run URL. */
+    readonly number: string;
+  };
+
+  /** Region of every Cloud Run service and of the registry, e.g. `us-east4`. */
+  readonly region: string;
+
+  /** The git branch whose pushes deploy this environment. */
+  readonly branch: string;
+
+  /** How cloud names are derived from a service's base name. */
+  readonly naming: {
+    /** Appended to Cloud Run service names: `-staging` gives `journal-service-staging`, `""` gives `journal-service`. */
+    readonly serviceSuffix: string;
+    /** Appended to service-account ids: `-production` gives `journal-service-production`. */
+    readonly accountSuffix: string;
+  };
+
+  /** Where OpenTofu keeps this environment's state. */
+  readonly backend: BackendConfig;
+
+  /** Values handed to the applications. */
+  readonly app: {
+    /** `LOG_LEVEL` of every service. */
+    readonly logLevel: LogLevel;
+    /** `DEBUG` of every service. */
+    readonly debug: boolean;
+  };
+
+  /** Protects Cloud Run services from `tofu destroy` and replacement. */
+  readonly deletionProtection: boolean;
+
+  /** Scaling of every Cloud Run service. */
+  readonly scaling: {
+    /** Instances kept warm. */
+    readonly minInstances: number;
+    /** Upper bound on instances, so a traffic spike cannot run up an unbounded bill. */
+    readonly maxInstances: number;
+    /** Requests one instance serves at once. */
+    readonly concurrency: number;
+  };
+
+  /** The Artifact Registry repository images are pulled from. */
+  readonly registry: {
+    /** Registry location, e.g. `us-east4` (host `us-east4-docker.pkg.dev`). */
+    readonly location: string;
+    /** Repository id inside the project, e.g. `mindmirror`. */
+    readonly repository: string;
+  };
+
+  /** Bucket holding the traditions prompts (`GCS_BUCKET_NAME`). */
+  readonly traditionsBucket: string;
+
+  /** Who may invoke the backend services. */
+  readonly invoker: {
+    /**
+     * Keep the seven backends invokable by `allUsers`, as well as by their callers.
+     *
+     * The running apps call each other (and the gateway calls them) without a
+     * Google-signed ID token, which Cloud Run requires once `allUsers` is gone.
+     * Turn this off per environment once every caller sends
+     * `Authorization: Bearer <ID token for the callee URL>` (see README,
+     * "Service-to-service authentication").
+     * @default false - only callers from the call graph may invoke a backend
+     */
+    readonly unauthenticatedBackends?: boolean;
+  };
+
+  /** The identity GitHub Actions deploys with (Workload Identity Federation). */
+  readonly ci: {
+    /** Workload Identity pool id, e.g. `github-pool`. */
+    readonly workloadIdentityPool: string;
+    /** Workload Identity provider id in that pool, e.g. `github-oidc`. */
+    readonly workloadIdentityProvider: string;
+    /** Account id of the deployer service account, e.g. `github-actions-staging`. */
+    readonly deployerAccountId: string;
+  };
+
+  /** How a deploy to this environment is approved in GitHub. */
+  readonly approval: {
+    /**
+     * Run apply jobs in the GitHub environment of this name, whose reviewers gate them.
+     * @default - no environment: apply jobs run without a pause
+     */
+    readonly githubEnvironment?: string;
+    /** Numeric GitHub user ids that may approve a deploy (at most 6). */
+    readonly reviewerUserIds: readonly number[];
+    /** Numeric GitHub team ids that may approve a deploy (at most 6 together with users). */
+    readonly reviewerTeamIds: readonly number[];
+    /** Forbid the person who started a deploy from approving it. */
+    readonly preventSelfReview: boolean;
+    /** Image updates arrive as pull requests instead of direct commits. */
+    readonly imageUpdatesByPullRequest: boolean;
+    /** Approvals a pull request to the deploy branch needs (0: no PR rule). */
+    readonly requiredPullRequestApprovals: number;
+  };
+
+  /** Labels put on every labelled resource, besides `environment` and `service`. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Log levels the services understand. */
+export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+
+/**
+ * State in a GCS bucket. `complete` writes bucket and prefix into the
+ * generated configuration (plain `tofu init`); `partial` leaves the backend
+ * block empty and writes them to `<environment>.backend.hcl` beside it
+ * (`tofu init -backend-config=<environment>.backend.hcl`).
+ */
+export interface BackendConfig {
+  readonly mode: "complete" | "partial";
+  /** State bucket, e.g. `mindmirror-tofu-state`. */
+  readonly bucket: string;
+  /** Prefix of this environment; each stack adds its own segment (`envs/staging/services`). */
+  readonly prefix: string;
+}

@@ -1,0 +1,75 @@
+import { check } from "../lib/errors";
+import type { EnvironmentConfig, LogLevel } from "./types";
+
+const ENV_NAME = /^[a-z][a-z0-9]{1,19}$/;
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const PROJECT_NUMBER = /^[1-9][0-9]{5,18}$/;
+const REGION = /^[a-z]+-[a-z]+[1-9][0-9]?$/;
+/** A conservative subset of git's ref-name rules. */
+const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]{1,100}$/;
+const SUFFIX = /^(?:-[a-z0-9]+)*$/;
+const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const REPOSITORY = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const POOL_ID = /^[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
+const MAX_REVIEWERS = 6;
+
+/**
+ * Checks an environment before any stack is built from it. Throws a
+ * ConfigError naming the field (`environments.staging.project.id`), the bad
+ * value and what is allowed.
+ */
+export function validateEnvironment(env: EnvironmentConfig): void {
+  check(ENV_NAME.test(env.name), "environments.<env>.name", env.name, "use 2-20 lowercase letters or digits, starting with a letter");
+  const f = (field: string) => `environments.${env.name}.${field}`;
+  const int = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+
+  check(PROJECT_ID.test(env.project.id), f("project.id"), env.project.id, "a GCP project id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(PROJECT_NUMBER.test(env.project.number), f("project.number"), env.project.number, "a GCP project number is 6-19 digits, as a string");
+  check(REGION.test(env.region), f("region"), env.region, "use a GCP region such as \"us-east4\" or \"europe-west1\"");
+  check(BRANCH.test(env.branch), f("branch"), env.branch, "use a git branch name such as \"staging\" or \"main\" (no spaces, \"..\", or leading \"-\")");
+  check(SUFFIX.test(env.naming.serviceSuffix), f("naming.serviceSuffix"), env.naming.serviceSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
+  check(SUFFIX.test(env.naming.accountSuffix), f("naming.accountSuffix"), env.naming.accountSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
+
+  check(env.backend.mode === "complete" || env.backend.mode === "partial", f("backend.mode"), env.backend.mode, "use \"complete\" (plain tofu init) or \"partial\" (tofu init -backend-config=<env>.backend.hcl)");
+  check(BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+  check(PREFIX.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
+
+  check(LOG_LEVELS.includes(env.app.logLevel), f("app.logLevel"), env.app.logLevel, `use one of ${LOG_LEVELS.join(", ")}`);
+  check(typeof env.app.debug === "boolean", f("app.debug"), env.app.debug, "use true or false");
+  check(typeof env.deletionProtection === "boolean", f("deletionProtection"), env.deletionProtection, "use true or false");
+
+  const { minInstances, maxInstances, concurrency } = env.scaling;
+  check(int(minInstances, 0, 100), f("scaling.minInstances"), minInstances, "use an integer from 0 to 100");
+  check(int(maxInstances, Math.max(1, minInstances), 1000), f("scaling.maxInstances"), maxInstances, `use an integer from ${Math.max(1, minInstances)} (at least minInstances) to 1000`);
+  check(int(concurrency, 1, 1000), f("scaling.concurrency"), concurrency, "use an integer from 1 to 1000");
+
+  check(REGION.test(env.registry.location), f("registry.location"), env.registry.location, "use a GCP region such as \"us-east4\"");
+  check(REPOSITORY.test(env.registry.repository), f("registry.repository"), env.registry.repository, "an Artifact Registry repository id has lowercase letters, digits and hyphens");
+  check(BUCKET.test(env.traditionsBucket), f("traditionsBucket"), env.traditionsBucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+
+  check(POOL_ID.test(env.ci.workloadIdentityPool), f("ci.workloadIdentityPool"), env.ci.workloadIdentityPool, "a pool id has 4-32 lowercase letters, digits or hyphens");
+  check(POOL_ID.test(env.ci.workloadIdentityProvider), f("ci.workloadIdentityProvider"), env.ci.workloadIdentityProvider, "a provider id has 4-32 lowercase letters, digits or hyphens");
+  check(ACCOUNT_ID.test(env.ci.deployerAccountId), f("ci.deployerAccountId"), env.ci.deployerAccountId, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+
+  const { approval } = env;
+  for (const [field, ids] of [["approval.reviewerUserIds", approval.reviewerUserIds], ["approval.reviewerTeamIds", approval.reviewerTeamIds]] as const) {
+    for (const id of ids) check(int(id, 1, Number.MAX_SAFE_INTEGER), f(field), id, "use numeric GitHub ids (positive integers), not logins");
+  }
+  const reviewers = approval.reviewerUserIds.length + approval.reviewerTeamIds.length;
+  check(reviewers <= MAX_REVIEWERS, f("approval reviewers"), reviewers, `GitHub allows at most ${MAX_REVIEWERS} required reviewers per environment`);
+  check(int(approval.requiredPullRequestApprovals, 0, 10), f("approval.requiredPullRequestApprovals"), approval.requiredPullRequestApprovals, "use an integer from 0 to 10");
+  if (approval.githubEnvironment !== undefined) {
+    check(/^[A-Za-z0-9_.-]{1,255}$/.test(approval.githubEnvironment), f("approval.githubEnvironment"), approval.githubEnvironment, "use letters, digits, '.', '_' or '-'");
+  }
+
+  for (const [key, value] of Object.entries(env.labels)) {
+    check(LABEL_KEY.test(key), f(`labels key`), key, "a GCP label key has up to 63 lowercase letters, digits, '_' or '-' and starts with a letter");
+    check(LABEL_VALUE.test(value), f(`labels.${key}`), value, "a GCP label value has up to 63 lowercase letters, digits, '_' or '-'");
+    check(key !== "environment" && key !== "service", f(`labels key`), key, "\"environment\" and \"service\" are set by the app; remove it");
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * The one place that imports the CDKTF core library.
+ *
+ * CDKTF 0.21 is the last HashiCorp release; its community fork (CDK Terrain,
+ * `cdktn`) keeps the same API. Every other module imports these names from
+ * here, so moving to the fork is a change to this file and package.json.
+ */
+export {
+  Annotations,
+  App,
+  Aspects,
+  Fn,
+  GcsBackend,
+  TerraformBackend,
+  TerraformOutput,
+  TerraformRemoteState,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Token,
+} from "cdktf";
+export type { IAspect, IStackSynthesizer, ISynthesisSession, ITerraformDependable } from "cdktf";

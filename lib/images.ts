@@ -1,0 +1,48 @@
+/**
+ * Image references: which values an image variable accepts. The same pattern
+ * string is checked here at synth time and emitted as the variable's
+ * `validation` for OpenTofu, so the two cannot drift apart.
+ */
+import type { EnvironmentConfig } from "../environments/types";
+import { check } from "./errors";
+import { imageRepositoryPath } from "./naming";
+
+/** A Docker tag, e.g. `v1.0.0-252ad69`. */
+const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+/** A content digest. */
+const DIGEST = "sha256:[a-f0-9]{64}";
+
+/**
+ * The regular expression (RE2 and JavaScript alike) an image of `image` in
+ * `env` must match: this environment's registry, this image, a tag or a digest.
+ */
+export function imagePattern(env: EnvironmentConfig, image: string): string {
+  const path = imageRepositoryPath(env, image).replace(/[.]/g, "\\.");
+  return `^${path}(:${TAG}|@${DIGEST})$`;
+}
+
+/** True when `value` is an acceptable reference for `image` in `env`. */
+export function isValidImage(env: EnvironmentConfig, image: string, value: string): boolean {
+  return new RegExp(imagePattern(env, image)).test(value);
+}
+
+/** Human description of what `imagePattern` accepts, for error messages. */
+export function imageRule(env: EnvironmentConfig, image: string): string {
+  return `use ${imageRepositoryPath(env, image)}:<tag> or ${imageRepositoryPath(env, image)}@sha256:<64 hex digits>`;
+}
+
+/** Throws a ConfigError naming the variable unless `value` is acceptable. */
+export function validateImage(env: EnvironmentConfig, variable: string, image: string, value: string | undefined): string {
+  check(value !== undefined && value !== "", `${env.name} image variable ${variable}`, value ?? null, `it is missing; set it in environments/${env.name}.auto.tfvars and ${imageRule(env, image)}`);
+  check(isValidImage(env, image, value as string), `${env.name} image variable ${variable}`, value, imageRule(env, image));
+  return value as string;
+}
+
+/**
+ * The OpenTofu expression checking variable `variable` against the pattern.
+ * HCL strings take `\` escaped, so the pattern's backslashes are doubled.
+ */
+export function imageCondition(env: EnvironmentConfig, image: string, variable: string): string {
+  const literal = imagePattern(env, image).replace(/\\/g, "\\\\");
+  return `can(regex("${literal}", var.${variable}))`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Every cloud name MindMirror uses, built in one place from (environment, service).
+ * Pure functions: no I/O, no cdktf. A name that breaks a cloud limit throws a
+ * ConfigError here, at synth, instead of failing at apply.
+ */
+import type { EnvironmentConfig } from "../environments/types";
+import { check } from "./errors";
+
+/** Cloud Run: lowercase letters, digits and hyphens, starting with a letter, at most 49 characters. */
+const CLOUD_RUN_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
+/** IAM service-account id: 6-30 characters, lowercase, starting with a letter. */
+const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** Secret Manager secret id. */
+const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+/** A DNS label is at most 63 characters; Cloud Run's URL host starts with `{name}-{number}`. */
+const DNS_LABEL_MAX = 63;
+
+/** The two kinds of stack each environment has. */
+export type StackKind = "services" | "gateway";
+
+/** Cloud Run service name: `journal-service-staging` in staging, `journal-service` in production. */
+export function cloudRunName(env: EnvironmentConfig, service: string): string {
+  const name = `${service}${env.naming.serviceSuffix}`;
+  check(
+    CLOUD_RUN_NAME.test(name),
+    `Cloud Run service name of "${service}" in ${env.name}`,
+    name,
+    "use at most 49 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen (shorten the service name or the environment's naming.serviceSuffix)",
+  );
+  return name;
+}
+
+/** Service-account id of a service: `journal-service-staging`. */
+export function serviceAccountId(env: EnvironmentConfig, service: string): string {
+  const id = `${service}${env.naming.accountSuffix}`;
+  check(
+    ACCOUNT_ID.test(id),
+    `service account id of "${service}" in ${env.name}`,
+    id,
+    "GCP allows 6-30 lowercase letters, digits or hyphens, starting with a letter (shorten the service name or the environment's naming.accountSuffix)",
+  );
+  return id;
+}
+
+/** Email of a service account in the environment's project. */
+export function serviceAccountEmail(env: EnvironmentConfig, accountId: string): string {
+  return `${accountId}@${env.project.id}.iam.gserviceaccount.com`;
+}
+
+/** IAM member string of a service's own account. */
+export function serviceAccountMember(env: EnvironmentConfig, service: string): string {
+  return `serviceAccount:${serviceAccountEmail(env, serviceAccountId(env, service))}`;
+}
+
+/** Secret Manager id of a secret env var; the ids are exactly the env names. */
+export function secretId(envName: string): string {
+  check(SECRET_ID.test(envName), "secret id", envName, "use 1-255 letters, digits, underscores or hyphens");
+  return envName;
+}
+
+/** The secret holding the JSON map of service URLs: `service-urls-staging`. */
+export function serviceUrlsSecretId(env: EnvironmentConfig): string {
+  return secretId(`service-urls-${env.name}`);
+}
+
+/** Stack name, also the folder under `cdktf.out/stacks/`: `services-staging`. */
+export function stackName(env: EnvironmentConfig, kind: StackKind): string {
+  return `${kind}-${env.name}`;
+}
+
+/** State prefix of one stack: `envs/staging/services`. */
+export function statePrefix(env: EnvironmentConfig, kind: StackKind): string {
+  return `${env.backend.prefix}/${kind}`;
+}
+
+/** File completing a partial backend: `production.backend.hcl`. */
+export function backendConfigFile(env: EnvironmentConfig): string {
+  return `${env.name}.backend.hcl`;
+}
+
+/** The tfvars file the pipeline rewrites, and its copy in each stack folder: `staging.auto.tfvars`. */
+export function tfvarsFile(env: EnvironmentConfig): string {
+  return `${env.name}.auto.tfvars`;
+}
+
+/**
+ * Cloud Run's deterministic URL, `https://{name}-{project-number}.{region}.run.app`.
+ * Known before the service exists, so services that call each other need no
+ * reference to each other's resources (and no dependency cycle).
+ */
+export function serviceUrl(env: EnvironmentConfig, service: string): string {
+  const label = `${cloudRunName(env, service)}-${env.project.number}`;
+  check(
+    label.length <= DNS_LABEL_MAX,
+    `URL host label of "${service}" in ${env.name}`,
+    label,
+    `"{name}-{project number}" must fit a ${DNS_LABEL_MAX}-character DNS label; shorten the service name`,
+  );
+  return `https://${label}.${env.region}.run.app`;
+}
+
+/** snake_case form of a service name: `agent-service` -> `agent_service`. */
+function snake(service: string): string {
+  return service.replace(/-/g, "_");
+}
+
+/** Output (and service-URLs JSON key) of a service's URL: `agent_service_url`. */
+export function urlOutputName(service: string): string {
+  return `${snake(service)}_url`;
+}
+
+/** Env var through which a caller learns a service's URL: `AGENT_SERVICE_URL`. */
+export function urlEnvName(service: string): string {
+  return urlOutputName(service).toUpperCase();
+}
+
+/** Terraform variable holding a service's image reference: `agent_service_image`. */
+export function imageVariableName(service: string): string {
+  return `${snake(service)}_image`;
+}
+
+/** Terraform-address-safe name of a service's resources: `agent_service`. */
+export function resourceName(service: string): string {
+  return snake(service);
+}
+
+/** Host of the environment's Docker registry: `us-east4-docker.pkg.dev`. */
+export function registryHost(env: EnvironmentConfig): string {
+  return `${env.registry.location}-docker.pkg.dev`;
+}
+
+/** Image path without tag: `us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent_service`. */
+export function imageRepositoryPath(env: EnvironmentConfig, image: string): string {
+  return `${registryHost(env)}/${env.project.id}/${env.registry.repository}/${image}`;
+}
+
+/** Labels of a resource belonging to a service. */
+export function serviceLabels(env: EnvironmentConfig, service: string): Record<string, string> {
+  return { ...env.labels, environment: env.name, service };
+}

@@ -1,0 +1,48 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Construct } from "constructs";
+import type { EnvironmentConfig } from "../environments";
+import { check } from "../lib/errors";
+import { tfvarsFile } from "../lib/naming";
+import { readTfvars } from "../lib/tfvars";
+import { GatewayStack } from "./gateway-stack";
+import { ServicesStack } from "./services-stack";
+import type { DeploymentStackProps } from "./deployment-stack";
+
+export { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
+export { GatewayStack } from "./gateway-stack";
+export { ServicesStack } from "./services-stack";
+
+export interface EnvironmentStacks {
+  readonly services: ServicesStack;
+  readonly gateway: GatewayStack;
+}
+
+/**
+ * Adds one environment's stacks to `scope`. Every image value must belong to
+ * one of them: a misspelt variable in the tfvars file is an error, not a
+ * silently ignored line.
+ */
+export function defineEnvironment(scope: Construct, props: DeploymentStackProps): EnvironmentStacks {
+  const services = new ServicesStack(scope, props);
+  const gateway = new GatewayStack(scope, props);
+  gateway.addDependency(services);
+
+  const declared = new Set([...services.imageVariables, ...gateway.imageVariables]);
+  for (const name of props.images.keys()) {
+    check(
+      declared.has(name),
+      `environments/${tfvarsFile(props.environment)}`,
+      name,
+      `no stack declares this variable; use one of ${[...declared].sort().join(", ")}`,
+    );
+  }
+  return { services, gateway };
+}
+
+/** Reads `<dir>/<env>.auto.tfvars` into a name -> value map. */
+export function loadImages(env: EnvironmentConfig, dir: string): Map<string, string> {
+  const file = path.join(dir, tfvarsFile(env));
+  check(fs.existsSync(file), `environments/${tfvarsFile(env)}`, file, "create it with one <service>_image = \"...\" line per deployable");
+  return readTfvars(fs.readFileSync(file, "utf8"), `environments/${tfvarsFile(env)}`);
+}
