@@ -41,12 +41,14 @@ export class CloudRunService extends Construct {
   readonly account: ServiceAccount;
   readonly service: CloudRunV2Service;
   readonly secretGrants: readonly SecretManagerSecretIamMember[];
-  private readonly environment: EnvironmentConfig;
+  readonly environment: EnvironmentConfig;
+  readonly definition: ServiceDefinition;
 
   constructor(scope: Construct, id: string, props: CloudRunServiceProps) {
     super(scope, id);
     const { environment: env, definition: def } = props;
     this.environment = env;
+    this.definition = def;
     this.name = cloudRunName(env, def.name);
     this.url = serviceUrl(env, def.name);
     const labels = serviceLabels(env, def.name);

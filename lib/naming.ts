@@ -15,8 +15,8 @@ const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
 /** A DNS label is at most 63 characters; Cloud Run's URL host starts with `{name}-{number}`. */
 const DNS_LABEL_MAX = 63;
 
-/** The two kinds of stack each environment has. */
-export type StackKind = "services" | "gateway";
+/** The kinds of stack each environment has. */
+export type StackKind = "foundation" | "services" | "gateway";
 
 /** Cloud Run service name: `journal-service-staging` in staging, `journal-service` in production. */
 export function cloudRunName(env: EnvironmentConfig, service: string): string {
@@ -131,10 +131,25 @@ export function registryHost(env: EnvironmentConfig): string {
 
 /** Image path without tag: `us-east4-docker.pkg.dev/mindmirror-69/mindmirror/agent_service`. */
 export function imageRepositoryPath(env: EnvironmentConfig, image: string): string {
-  return `${registryHost(env)}/${env.project.id}/${env.registry.repository}/${image}`;
+  return `${registryUrl(env)}/${image}`;
 }
 
 /** Labels of a resource belonging to a service. */
 export function serviceLabels(env: EnvironmentConfig, service: string): Record<string, string> {
   return { ...env.labels, environment: env.name, service };
+}
+
+/** Email of the service account GitHub Actions deploys as: `github-actions-staging@mindmirror-69.iam.gserviceaccount.com`. */
+export function deployerEmail(env: EnvironmentConfig): string {
+  return serviceAccountEmail(env, env.ci.deployerAccountId);
+}
+
+/** Full resource name of the Workload Identity provider GitHub Actions authenticates through. */
+export function workloadIdentityProviderName(env: EnvironmentConfig): string {
+  return `projects/${env.project.number}/locations/global/workloadIdentityPools/${env.ci.workloadIdentityPool}/providers/${env.ci.workloadIdentityProvider}`;
+}
+
+/** Registry URL images are pushed to: `us-east4-docker.pkg.dev/mindmirror-69/mindmirror`. */
+export function registryUrl(env: EnvironmentConfig): string {
+  return `${registryHost(env)}/${env.project.id}/${env.registry.repository}`;
 }
