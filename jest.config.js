@@ -11,4 +11,5 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   moduleFileExtensions: ["ts", "js", "json"],
+  reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };

@@ -158,6 +158,30 @@ describe("services stack", () => {
     });
   });
 
+  describe("adopting today's resources", () => {
+    it("imports the existing Cloud Run services and URL secret where importExisting is on", () => {
+      const { json: prod } = synth(buildStacks(production).services);
+      expect(prod.import).toEqual(
+        expect.arrayContaining([
+          { id: "projects/mindmirror-prod/locations/us-east4/services/users-service", to: "google_cloud_run_v2_service.users_service" },
+          { id: "projects/mindmirror-prod/secrets/service-urls-production", to: "google_secret_manager_secret.service_urls" },
+        ]),
+      );
+      expect(prod.import).toHaveLength(8);
+    });
+
+    it("adopts existing runtime service accounts instead of failing on them", () => {
+      for (const account of Object.values(resourcesOf(json, "google_service_account"))) {
+        expect(account.create_ignore_already_exists).toBe(true);
+      }
+    });
+
+    it("imports nothing in an environment that starts empty", () => {
+      const { json: fresh } = synth(buildStacks(withEnv(staging, { importExisting: false })).services);
+      expect(fresh.import).toBeUndefined();
+    });
+  });
+
   describe("state", () => {
     it("writes a complete GCS backend for staging, under the stack's own prefix", () => {
       expect(json.terraform.backend).toEqual({ gcs: { bucket: "mindmirror-tofu-state", prefix: "envs/staging/services" } });

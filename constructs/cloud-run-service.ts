@@ -106,6 +106,9 @@ export class CloudRunService extends Construct {
       dependsOn: [...this.secretGrants],
     });
     this.service.overrideLogicalId(resourceName(def.name));
+    if (env.importExisting) {
+      this.service.importFrom(`projects/${env.project.id}/locations/${env.region}/services/${this.name}`);
+    }
 
     if (def.public === true || env.invoker.unauthenticatedBackends === true) {
       this.grantInvoke("public", ALL_USERS);

@@ -38,6 +38,7 @@ export class ServiceUrlsSecret extends Construct {
       deletionProtection: env.deletionProtection,
     });
     this.secret.overrideLogicalId("service_urls");
+    if (env.importExisting) this.secret.importFrom(`projects/${env.project.id}/secrets/${serviceUrlsSecretId(env)}`);
 
     const sorted = Object.keys(props.urls).sort().map((key) => [key, props.urls[key]]);
     this.document = JSON.stringify(Object.fromEntries(sorted));

@@ -9,6 +9,7 @@ export const production: EnvironmentConfig = {
   naming: { serviceSuffix: "", accountSuffix: "-production" },
   backend: { mode: "partial", bucket: "mindmirror-tofu-state", prefix: "envs/production" },
   app: { logLevel: "INFO", debug: false },
+  importExisting: true,
   deletionProtection: true,
   scaling: { minInstances: 1, maxInstances: 20, concurrency: 20 },
   registry: { location: "us-east4", repository: "mindmirror" },

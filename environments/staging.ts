@@ -7,8 +7,10 @@ export const staging: EnvironmentConfig = {
   region: "us-east4",
   branch: "staging",
   naming: { serviceSuffix: "-staging", accountSuffix: "-staging" },
-  backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/staging" },
+  // The state bucket lives in this project, so foundation-staging manages it.
+  backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/staging", managedBucket: { location: "US-EAST4" } },
   app: { logLevel: "DEBUG", debug: true },
+  importExisting: true,
   deletionProtection: false,
   scaling: { minInstances: 1, maxInstances: 4, concurrency: 20 },
   registry: { location: "us-east4", repository: "mindmirror" },

@@ -40,6 +40,15 @@ export interface EnvironmentConfig {
     readonly debug: boolean;
   };
 
+  /**
+   * Adopt the Cloud Run services and the `service-urls-<env>` secret that
+   * today's HCL created: emit `import` blocks so the first apply takes them
+   * over instead of failing with "already exists". Once they are in state the
+   * blocks are no-ops. Turn it off for a new environment, where there is
+   * nothing to import (an import of a missing object fails the plan).
+   */
+  readonly importExisting: boolean;
+
   /** Protects Cloud Run services from `tofu destroy` and replacement. */
   readonly deletionProtection: boolean;
 
@@ -127,4 +136,15 @@ export interface BackendConfig {
   readonly bucket: string;
   /** Prefix of this environment; each stack adds its own segment (`envs/staging/services`). */
   readonly prefix: string;
+  /**
+   * The state bucket lives in this environment's project, and this
+   * environment's foundation stack manages it (versioning, public access
+   * prevention, uniform access). Exactly one of the environments sharing a
+   * bucket sets it; the others only grant their deployer its state prefix.
+   * @default - the bucket is managed by another environment's foundation
+   */
+  readonly managedBucket?: {
+    /** Bucket location, as GCS reports it (`US-EAST4`); changing it would replace the bucket. */
+    readonly location: string;
+  };
 }

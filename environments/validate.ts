@@ -9,6 +9,8 @@ const REGION = /^[a-z]+-[a-z]+[1-9][0-9]?$/;
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]{1,100}$/;
 const SUFFIX = /^(?:-[a-z0-9]+)*$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+/** A GCS location as the API reports it: a region, dual-region or multi-region in upper case. */
+const BUCKET_LOCATION = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
 const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 const REPOSITORY = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -38,9 +40,14 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   check(env.backend.mode === "complete" || env.backend.mode === "partial", f("backend.mode"), env.backend.mode, "use \"complete\" (plain tofu init) or \"partial\" (tofu init -backend-config=<env>.backend.hcl)");
   check(BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PREFIX.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
+  if (env.backend.managedBucket !== undefined) {
+    const { location } = env.backend.managedBucket;
+    check(BUCKET_LOCATION.test(location), f("backend.managedBucket.location"), location, "use a GCS location in upper case, such as \"US-EAST4\", \"US\" or \"NAM4\"");
+  }
 
   check(LOG_LEVELS.includes(env.app.logLevel), f("app.logLevel"), env.app.logLevel, `use one of ${LOG_LEVELS.join(", ")}`);
   check(typeof env.app.debug === "boolean", f("app.debug"), env.app.debug, "use true or false");
+  check(typeof env.importExisting === "boolean", f("importExisting"), env.importExisting, "use true or false");
   check(typeof env.deletionProtection === "boolean", f("deletionProtection"), env.deletionProtection, "use true or false");
 
   const { minInstances, maxInstances, concurrency } = env.scaling;

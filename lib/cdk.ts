@@ -6,11 +6,14 @@
  * here, so moving to the fork is a change to this file and package.json.
  */
 export {
+  AnnotationMetadataEntryType,
   Annotations,
   App,
   Aspects,
+  DefaultTokenResolver,
   Fn,
   GcsBackend,
+  StringConcat,
   TerraformBackend,
   TerraformOutput,
   TerraformRemoteState,
@@ -19,5 +22,6 @@ export {
   TerraformVariable,
   Testing,
   Token,
+  Tokenization,
 } from "cdktf";
 export type { IAspect, IStackSynthesizer, ISynthesisSession, ITerraformDependable } from "cdktf";
