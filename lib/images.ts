@@ -26,9 +26,15 @@ export function isValidImage(env: EnvironmentConfig, image: string, value: strin
   return new RegExp(imagePattern(env, image)).test(value);
 }
 
-/** Human description of what `imagePattern` accepts, for error messages. */
+/** The accepted forms, for descriptions: `<path>:<tag> or <path>@sha256:<64 hex digits>`. */
+export function imageForms(env: EnvironmentConfig, image: string): string {
+  const path = imageRepositoryPath(env, image);
+  return `${path}:<tag> or ${path}@sha256:<64 hex digits>`;
+}
+
+/** What `imagePattern` accepts, as the fix part of an error message. */
 export function imageRule(env: EnvironmentConfig, image: string): string {
-  return `use ${imageRepositoryPath(env, image)}:<tag> or ${imageRepositoryPath(env, image)}@sha256:<64 hex digits>`;
+  return `use ${imageForms(env, image)}`;
 }
 
 /** Throws a ConfigError naming the variable unless `value` is acceptable. */

@@ -4,7 +4,7 @@ import { CloudRunService } from "../constructs/cloud-run-service";
 import { InvokerGrant } from "../constructs/invoker-grant";
 import type { EnvironmentConfig } from "../environments";
 import { TerraformOutput, TerraformVariable } from "../lib/cdk";
-import { imageCondition, imageRule, validateImage } from "../lib/images";
+import { imageCondition, imageForms, validateImage } from "../lib/images";
 import {
   cloudRunName,
   imageVariableName,
@@ -56,11 +56,11 @@ export abstract class DeploymentStack extends EnvironmentStack {
       const image = new TerraformVariable(this, variable, {
         type: "string",
         nullable: false,
-        description: `Image of ${cloudRunName(env, def.name)}: ${imageRule(env, def.image).replace(/^use /, "")}. Set in environments/${tfvarsFile(env)}.`,
+        description: `Image of ${cloudRunName(env, def.name)}: ${imageForms(env, def.image)}. Set in environments/${tfvarsFile(env)}.`,
         validation: [
           {
             condition: imageCondition(env, def.image, variable),
-            errorMessage: `${variable} must be an image of this environment's registry: ${imageRule(env, def.image).replace(/^use /, "")}.`,
+            errorMessage: `${variable} must be an image of this environment's registry: ${imageForms(env, def.image)}.`,
           },
         ],
       });
