@@ -1,0 +1,165 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { staging } from "../../environments";
+import { OperationError, UsageError } from "../../ops/cli";
+import { checkImages, describeRollback, diffImages, rollback } from "../../ops/rollback";
+import { setTfvar } from "../../lib/tfvars";
+import { lines, ROOT, runOps, tempDir } from "./run";
+
+const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
+const ORIGINAL = fs.readFileSync(path.join(ROOT, "environments", "staging.auto.tfvars"), "utf8");
+
+/** git in the test repository only, isolated from the user's and the system's git config. */
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-C", dir, "-c", "user.name=ops test", "-c", "user.email=ops@example.invalid", "-c", "commit.gpgsign=false", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: "1" },
+  });
+}
+
+function commitAll(repo: string, message: string, tag?: string): void {
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", message);
+  if (tag) git(repo, "tag", tag);
+}
+
+describe("rollback", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let repo: string;
+  let envDir: string;
+  let stagingFile: string;
+  let deployed: string;
+
+  beforeAll(() => {
+    tmp = tempDir("rollback");
+    repo = tmp.dir;
+    envDir = path.join(repo, "environments");
+    stagingFile = path.join(envDir, "staging.auto.tfvars");
+    git(repo, "init", "-q");
+    fs.mkdirSync(envDir);
+    fs.writeFileSync(stagingFile, ORIGINAL);
+    commitAll(repo, "known good", "good");
+
+    let next = setTfvar(ORIGINAL, "staging", "agent_service_image", `${REGISTRY}/agent_service:v2.0.0-aaaaaaa`);
+    next = setTfvar(next, "staging", "gateway_image", `${REGISTRY}/mesh:v2.0.0-bbbbbbb`);
+    deployed = next;
+    fs.writeFileSync(stagingFile, deployed);
+    fs.copyFileSync(path.join(ROOT, "environments", "production.auto.tfvars"), path.join(envDir, "production.auto.tfvars"));
+    commitAll(repo, "deploy v2");
+
+    fs.writeFileSync(stagingFile, setTfvar(deployed, "staging", "gateway_image", `${REGISTRY}/mesh:bad tag`));
+    commitAll(repo, "broken by hand", "broken");
+
+    fs.writeFileSync(stagingFile, deployed);
+    commitAll(repo, "fix");
+  });
+  afterAll(() => tmp.remove());
+  beforeEach(() => git(repo, "checkout", "-q", "--", "environments"));
+
+  it("restores the file from the ref, prints the image changes, and does not commit", async () => {
+    const head = git(repo, "rev-parse", "HEAD");
+    const good = git(repo, "rev-parse", "good").trim();
+
+    const run = await runOps("rollback", ["--env", "staging", "--to", "good", "--dir", envDir]);
+
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(lines(run.stdout)).toEqual([
+      `environments/staging.auto.tfvars restored from good (${good.slice(0, 7)}): 2 image(s) changed`,
+      `  agent_service_image: ${REGISTRY}/agent_service:v2.0.0-aaaaaaa -> ${REGISTRY}/agent_service:v1.0.0-252ad69`,
+      `  gateway_image: ${REGISTRY}/mesh:v2.0.0-bbbbbbb -> ${REGISTRY}/mesh:v1.0.0-b6ceeb2`,
+    ]);
+    expect(fs.readFileSync(stagingFile, "utf8")).toBe(ORIGINAL);
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(git(repo, "status", "--porcelain")).toBe(" M environments/staging.auto.tfvars\n");
+  });
+
+  it("fails with exit 2 and one line for an unknown ref, leaving the file alone", async () => {
+    const run = await runOps("rollback", ["--env", "staging", "--to", "no-such-ref", "--dir", envDir]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(lines(run.stderr)).toEqual([
+      'rollback: --to "no-such-ref" is not a commit in this repository; use a commit, tag or branch, e.g. HEAD~1',
+    ]);
+    expect(fs.readFileSync(stagingFile, "utf8")).toBe(deployed);
+  });
+
+  it("rolls back one commit with HEAD~1 style refs", () => {
+    const result = rollback({ env: "staging", to: "HEAD~3", dir: envDir });
+    expect(result.written).toBe(true);
+    expect(result.changes.map((c) => c.variable)).toEqual(["agent_service_image", "gateway_image"]);
+  });
+
+  it("fails if the file does not exist at the ref", () => {
+    expect(() => rollback({ env: "production", to: "good", dir: envDir })).toThrow(UsageError);
+    expect(() => rollback({ env: "production", to: "good", dir: envDir })).toThrow(
+      /^--to "good" \([0-9a-f]{7}\) has no environments\/production\.auto\.tfvars; pick a commit that has it \(git log -- environments\/production\.auto\.tfvars\)$/,
+    );
+  });
+
+  it("fails if the file at the ref is not deployable, and writes nothing", () => {
+    expect(() => rollback({ env: "staging", to: "broken", dir: envDir })).toThrow(
+      /^--to "broken" is not deployable: environments\/staging\.auto\.tfvars at [0-9a-f]{7}: gateway_image ".*mesh:bad tag" is not valid \(use .*\/mesh:<tag> or .*\); pick another commit$/,
+    );
+    expect(fs.readFileSync(stagingFile, "utf8")).toBe(deployed);
+  });
+
+  it("reports nothing to do when the file already matches the ref", () => {
+    const result = rollback({ env: "staging", to: "HEAD", dir: envDir });
+    expect(result).toMatchObject({ file: "environments/staging.auto.tfvars", written: false, changes: [] });
+    expect(describeRollback("HEAD", result)).toEqual([`environments/staging.auto.tfvars already matches HEAD (${result.commit.slice(0, 7)}); nothing changed`]);
+  });
+
+  it("restores a deleted file and shows every image as new", () => {
+    fs.rmSync(stagingFile);
+    const result = rollback({ env: "staging", to: "good", dir: envDir });
+    expect(result.note).toBe("environments/staging.auto.tfvars did not exist");
+    expect(result.changes).toHaveLength(8);
+    expect(result.changes[0]).toEqual({ variable: "agent_service_image", from: undefined, to: `${REGISTRY}/agent_service:v1.0.0-252ad69` });
+    expect(describeRollback("good", result)[2]).toBe(`  agent_service_image: (unset) -> ${REGISTRY}/agent_service:v1.0.0-252ad69`);
+    expect(fs.readFileSync(stagingFile, "utf8")).toBe(ORIGINAL);
+  });
+
+  it.each([
+    [{ to: "HEAD" }, UsageError, /^--env is required/],
+    [{ env: "staging" }, UsageError, /^--to is required; give the commit to restore from, e.g\. --to HEAD~1$/],
+    [{ env: "staging", to: "--all" }, UsageError, /^--to "--all" is not a git ref/],
+    [{ env: "staging", to: "HEAD", dir: "/nonexistent/environments" }, UsageError, /^--dir "\/nonexistent\/environments" does not exist/],
+  ])("fails if the flags are %j", (flags, type, message) => {
+    expect(() => rollback(flags)).toThrow(type);
+    expect(() => rollback(flags)).toThrow(message);
+  });
+
+  it("fails with an operation error outside a git work tree", () => {
+    const outside = tempDir("not-a-repo");
+    try {
+      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir })).toThrow(OperationError);
+      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir })).toThrow(/^--dir ".*" is not inside a git work tree \(git rev-parse --show-prefix failed: fatal: not a git repository/);
+    } finally {
+      outside.remove();
+    }
+  });
+
+  it("checks a restored file as synth would: every service present, valid and known", () => {
+    expect(checkImages(staging, ORIGINAL, "f").size).toBe(8);
+    const text = [
+      ORIGINAL.replace(/^users_service_image.*\n/m, "").replace("mindmirror-69/mindmirror/mesh", "mindmirror-prod/mindmirror/mesh"),
+      'old_service_image = "x"',
+    ].join("");
+    expect(() => checkImages(staging, text, "f")).toThrow(
+      /^f: users_service_image is missing; gateway_image ".*mindmirror-prod\/mindmirror\/mesh:v1\.0\.0-b6ceeb2" is not valid \(use .*mindmirror-69\/mindmirror\/mesh:<tag> .*\); old_service_image is not an image variable of any service$/,
+    );
+  });
+
+  it("lists differences in catalog order, then variables the catalog does not know", () => {
+    const before = new Map([["x_image", "a"], ["gateway_image", "g1"], ["agent_service_image", "a1"]]);
+    const after = new Map([["gateway_image", "g2"], ["agent_service_image", "a2"], ["habits_service_image", "h"]]);
+    expect(diffImages(before, after)).toEqual([
+      { variable: "agent_service_image", from: "a1", to: "a2" },
+      { variable: "habits_service_image", from: undefined, to: "h" },
+      { variable: "gateway_image", from: "g1", to: "g2" },
+      { variable: "x_image", from: "a", to: undefined },
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Runs an ops command through its real entry point, as a workflow would.
+ * Asynchronous on purpose: the health-check tests serve HTTP from this same
+ * process, which a blocking spawn would starve.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The repository root, where `ops/` lives. */
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** What a command run produced. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node --import tsx ops/<command>.ts ...args`, feeding `input` on stdin. */
+export function runOps(command: string, args: readonly string[], input = ""): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", path.join("ops", `${command}.ts`), ...args],
+      { cwd: ROOT, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    child.stdin?.end(input);
+  });
+}
+
+/** The non-empty lines of an output. */
+export function lines(text: string): string[] {
+  return text.split("\n").filter((line) => line !== "");
+}
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ops-${prefix}-`));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}

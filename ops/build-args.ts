@@ -1,0 +1,110 @@
+/**
+ * build-args: turns the `service-urls-<env>` secret (JSON) into the
+ * `--build-arg` list of the gateway image build (phase 3), replacing jq glue.
+ */
+import * as fs from "node:fs";
+import { SERVICES, servicesOf } from "../catalog";
+import type { EnvironmentConfig } from "../environments";
+import { serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
+import { type CommandSpec, findEnvironment, main, UsageError } from "./cli";
+
+type Key = "env" | "file";
+
+/** Flags and help of `build-args`. */
+export const BUILD_ARGS: CommandSpec<Key> = {
+  name: "build-args",
+  usage: "--env <env> [--file urls.json]",
+  summary: [
+    "Reads the service-urls-<env> JSON (from --file, else stdin), checks that it holds exactly",
+    "the services stack's URL keys, each an https:// URL, and prints one `--build-arg NAME=url`",
+    "per line in catalog order, for: docker build $(npm run -s build-args -- --env staging --file urls.json) ...",
+  ].join("\n"),
+  options: {
+    env: { value: "<env>", description: "environment the URLs belong to: staging or production" },
+    file: { value: "<path>", description: "JSON file to read", default: "stdin" },
+  },
+  exitCodes: {
+    failed: "stdin could not be read",
+    usage: "bad flag, or the JSON is malformed, lacks or adds keys, or holds a value that is not an https:// URL",
+  },
+};
+
+/**
+ * Deliberately narrower than what `new URL` accepts: the list is used unquoted
+ * in `$(...)`, so spaces, quotes or glob characters would split or expand.
+ */
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~/-]*)?$/;
+
+/** One build arg: the secret's JSON key and the gateway's build-arg name, in catalog order. */
+export function urlBuildArgs(): { readonly key: string; readonly arg: string }[] {
+  return servicesOf(SERVICES, "services").map((s) => ({ key: urlOutputName(s.name), arg: urlEnvName(s.name) }));
+}
+
+/**
+ * Checks the secret's JSON `text` and returns the `--build-arg NAME=url`
+ * lines. `source` names the input in errors (`--file "urls.json"`, `stdin`).
+ * Throws one UsageError listing every missing key, extra key and bad value.
+ */
+export function buildArgs(env: EnvironmentConfig, text: string, source: string): string[] {
+  const secret = serviceUrlsSecretId(env);
+  const wanted = urlBuildArgs();
+  const example = `{${wanted.slice(0, 2).map((w) => `"${w.key}": "https://..."`).join(", ")}, ...}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new UsageError(`${source} is not JSON (${(error as Error).message}); expect the ${secret} secret: ${example}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UsageError(`${source} holds ${Array.isArray(data) ? "an array" : JSON.stringify(data)}, not an object; expect the ${secret} secret: ${example}`);
+  }
+  const urls = data as Record<string, unknown>;
+  const keys = new Set(wanted.map((w) => w.key));
+  const missing = wanted.filter((w) => !(w.key in urls)).map((w) => w.key);
+  const extra = Object.keys(urls).filter((k) => !keys.has(k));
+  const bad = wanted
+    .filter((w) => w.key in urls && !(typeof urls[w.key] === "string" && HTTPS_URL.test(urls[w.key] as string)))
+    .map((w) => `${w.key} (${shorten(JSON.stringify(urls[w.key]))})`);
+  const problems = [
+    missing.length ? `missing ${missing.join(", ")}` : "",
+    extra.length ? `unexpected ${extra.join(", ")}` : "",
+    bad.length ? `not an https:// URL: ${bad.join(", ")}` : "",
+  ].filter(Boolean);
+  if (problems.length) {
+    throw new UsageError(
+      `${source} is not a valid ${secret} secret: ${problems.join("; ")}; expect exactly the keys ${wanted.map((w) => w.key).join(", ")}, each an https:// URL without spaces or quotes`,
+    );
+  }
+  return wanted.map((w) => `--build-arg ${w.arg}=${urls[w.key] as string}`);
+}
+
+/** Reads the input `--file` names, or stdin. */
+export async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
+  if (file !== undefined) {
+    const source = `--file ${JSON.stringify(file)}`;
+    try {
+      return { text: fs.readFileSync(file, "utf8"), source };
+    } catch (error) {
+      throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code}); give the path of a file holding the service-urls-<env> JSON`);
+    }
+  }
+  if (process.stdin.isTTY) {
+    throw new UsageError("--file is not given and stdin is a terminal; give --file urls.json or pipe the JSON in");
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
+}
+
+function shorten(text: string | undefined): string {
+  const value = text ?? "undefined";
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}
+
+if (require.main === module) {
+  main(BUILD_ARGS, async (flags, io) => {
+    const env = findEnvironment(flags.env);
+    const { text, source } = await readInput(flags.file);
+    for (const line of buildArgs(env, text, source)) io.out(line);
+  });
+}

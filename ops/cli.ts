@@ -1,0 +1,204 @@
+/**
+ * What every ops command shares: flag parsing with `--help`, the exit codes
+ * scripts rely on, the one-line error printer, and the lookups of the flags
+ * several commands take (`--env`, `--service`).
+ */
+import * as path from "node:path";
+import { SERVICES, type ServiceDefinition } from "../catalog";
+import { ENVIRONMENTS, type EnvironmentConfig } from "../environments";
+
+/** Exit codes of every ops command. */
+export const EXIT = {
+  /** The command did what it was asked. */
+  ok: 0,
+  /** The operation was attempted and failed (a health check, git, a write). */
+  failed: 1,
+  /** Bad input: a flag, or the file or JSON a flag points to. Nothing was changed. */
+  usage: 2,
+} as const;
+
+/** Bad input; the command exits {@link EXIT.usage} and changes nothing. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** The operation itself failed; the command exits {@link EXIT.failed}. */
+export class OperationError extends Error {
+  override readonly name = "OperationError";
+}
+
+/** One `--flag <value>` of a command. */
+export interface OptionSpec {
+  /** Placeholder shown in help: `<env>`. */
+  readonly value: string;
+  /** One line saying what it does. */
+  readonly description: string;
+  /**
+   * Shown in help; the command applies it.
+   * @default - none: the flag is required or optional without a default
+   */
+  readonly default?: string;
+}
+
+/** Everything `--help` prints and the parser accepts. */
+export interface CommandSpec<K extends string> {
+  /** Command name, also the prefix of every error line: `set-image`. */
+  readonly name: string;
+  /** Flags after the command name, as in a usage line. */
+  readonly usage: string;
+  /** What the command does, a few lines. */
+  readonly summary: string;
+  /** The flags, by name without `--`; `--help` is always added. */
+  readonly options: { readonly [key in K]: OptionSpec };
+  /** What exit codes 1 and 2 mean for this command. */
+  readonly exitCodes: { readonly failed: string; readonly usage: string };
+}
+
+/** Parsed flags: each given flag's value, by name without `--`. */
+export type Flags<K extends string> = { readonly [key in K]?: string };
+
+/** Where a command writes; the entry point passes stdout and stderr. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** A command's work on parsed flags; it may return an exit code of its own. */
+export type Action<K extends string> = (flags: Flags<K>, io: Output) => void | number | Promise<void | number>;
+
+/** Parses `argv` (without node and the script); `undefined` means `--help` was asked for. */
+export function parseFlags<K extends string>(spec: CommandSpec<K>, argv: readonly string[]): Flags<K> | undefined {
+  if (argv.includes("--help") || argv.includes("-h")) return undefined;
+  const known = Object.keys(spec.options) as K[];
+  const flags: Partial<Record<K, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (!token.startsWith("--")) {
+      throw new UsageError(`${JSON.stringify(token)} is not an option; use ${knownList(known)}`);
+    }
+    const eq = token.indexOf("=");
+    const name = token.slice(2, eq === -1 ? undefined : eq);
+    if (!(known as string[]).includes(name)) {
+      throw new UsageError(`--${name} is not an option of ${spec.name}; use ${knownList(known)}`);
+    }
+    const key = name as K;
+    let value: string;
+    if (eq !== -1) {
+      value = token.slice(eq + 1);
+    } else {
+      // A following flag means the value was forgotten; taking the flag as the value would hide that.
+      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
+        throw new UsageError(`--${name} needs a value; use --${name} ${spec.options[key].value}`);
+      }
+      value = argv[++i];
+    }
+    if (flags[key] !== undefined) {
+      throw new UsageError(`--${name} is given twice (${JSON.stringify(flags[key])}, ${JSON.stringify(value)}); give it once`);
+    }
+    flags[key] = value;
+  }
+  return flags;
+}
+
+/** The text `--help` prints. */
+export function helpText<K extends string>(spec: CommandSpec<K>): string {
+  const rows: [string, string][] = (Object.keys(spec.options) as K[]).map((key) => {
+    const o = spec.options[key];
+    return [`--${key} ${o.value}`, o.default === undefined ? o.description : `${o.description} (default: ${o.default})`];
+  });
+  rows.push(["--help", "print this help and exit"]);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `Usage: npm run -s ${spec.name} -- ${spec.usage}`,
+    "",
+    spec.summary,
+    "",
+    "Options:",
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+    "",
+    "Exit codes:",
+    `  ${EXIT.ok}  success`,
+    `  ${EXIT.failed}  ${spec.exitCodes.failed}`,
+    `  ${EXIT.usage}  ${spec.exitCodes.usage}`,
+    "",
+    "Every error is one line on stderr naming the flag (or file), the bad value and what is allowed.",
+    "",
+  ].join("\n");
+}
+
+/** The single stderr line an error becomes: `set-image: <message>`. */
+export function errorLine(command: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `${command}: ${message.trim().replace(/\s*\n\s*/g, " ")}`;
+}
+
+/** The exit code an error maps to. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+}
+
+/**
+ * Parses `argv`, runs `action`, and returns the exit code; every error
+ * becomes one line on `io.err`. `action` may return a code of its own
+ * (health-check returns 1 when the service never answered).
+ */
+export async function runCommand<K extends string>(
+  spec: CommandSpec<K>,
+  argv: readonly string[],
+  action: Action<K>,
+  io: Output,
+): Promise<number> {
+  try {
+    const flags = parseFlags(spec, argv);
+    if (flags === undefined) {
+      io.out(helpText(spec));
+      return EXIT.ok;
+    }
+    return (await action(flags, io)) ?? EXIT.ok;
+  } catch (error) {
+    io.err(errorLine(spec.name, error));
+    return exitCodeOf(error);
+  }
+}
+
+/** Entry point of a command script: runs it on `process.argv` and sets the exit code. */
+export function main<K extends string>(spec: CommandSpec<K>, action: Action<K>): void {
+  const io: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+  // exitCode, not exit(): exit() can cut off output still buffered for a pipe.
+  void runCommand(spec, process.argv.slice(2), action, io).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/** The repository's `environments/` folder, where the pipeline's tfvars files live. */
+export const ENVIRONMENTS_DIR = path.join(__dirname, "..", "environments");
+
+/** The value of a flag the command cannot do without. */
+export function required<K extends string>(flags: Flags<K>, key: K, allowed: string): string {
+  const value = flags[key];
+  if (value === undefined) throw new UsageError(`--${key} is required; ${allowed}`);
+  return value;
+}
+
+/** The environment `--env` names. */
+export function findEnvironment(name: string | undefined): EnvironmentConfig {
+  const names = ENVIRONMENTS.map((e) => e.name);
+  const allowed = `use ${names.join(" or ")}`;
+  if (name === undefined) throw new UsageError(`--env is required; ${allowed}`);
+  const env = ENVIRONMENTS.find((e) => e.name === name);
+  if (!env) throw new UsageError(`--env ${JSON.stringify(name)} is not an environment; ${allowed}`);
+  return env;
+}
+
+/** The catalog entry `--service` names. */
+export function findService(name: string | undefined): ServiceDefinition {
+  const allowed = `use one of ${SERVICES.map((s) => s.name).join(", ")}`;
+  if (name === undefined) throw new UsageError(`--service is required; ${allowed}`);
+  const service = SERVICES.find((s) => s.name === name);
+  if (!service) throw new UsageError(`--service ${JSON.stringify(name)} is not a service; ${allowed}`);
+  return service;
+}
+
+function knownList(keys: readonly string[]): string {
+  return [...keys, "help"].map((k) => `--${k}`).join(", ");
+}

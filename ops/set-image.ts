@@ -1,0 +1,148 @@
+/**
+ * set-image: points one service of one environment at a new image by editing
+ * `<env>.auto.tfvars` in place. Phases 1 and 3 of the pipeline call it instead
+ * of `sed`, so a typo in a tag fails here rather than at `tofu plan`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ServiceDefinition } from "../catalog";
+import type { EnvironmentConfig } from "../environments";
+import { isValidImage } from "../lib/images";
+import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
+import { readTfvars, setTfvar } from "../lib/tfvars";
+import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, OperationError, UsageError } from "./cli";
+
+type Key = "env" | "service" | "tag" | "digest" | "dir";
+
+/** Flags and help of `set-image`. */
+export const SET_IMAGE: CommandSpec<Key> = {
+  name: "set-image",
+  usage: "--env <env> --service <name> (--tag <tag> | --digest sha256:<64 hex>) [--dir <folder>]",
+  summary: [
+    "Sets one service's image in <dir>/<env>.auto.tfvars, changing only that value:",
+    "comments, spacing and every other line stay as they are. Prints the change.",
+  ].join("\n"),
+  options: {
+    env: { value: "<env>", description: "environment whose tfvars file to edit: staging or production" },
+    service: { value: "<name>", description: "catalog service name, e.g. agent-service or gateway" },
+    tag: { value: "<tag>", description: "image tag, e.g. v1.0.0-252ad69" },
+    digest: { value: "sha256:<64 hex>", description: "image digest, instead of --tag" },
+    dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
+  },
+  exitCodes: {
+    failed: "the file could not be written",
+    usage: "bad flag, or the tfvars file is missing or malformed; the file is unchanged",
+  },
+};
+
+/** The flags naming an image to set. */
+export interface SetImageRequest {
+  readonly env?: string;
+  readonly service?: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** A checked request: which variable of which environment gets which image. */
+export interface ImageTarget {
+  readonly env: EnvironmentConfig;
+  readonly variable: string;
+  readonly image: string;
+}
+
+/** One image variable's old and new value. */
+export interface ImageChange {
+  readonly variable: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Checks the flags and builds the full image reference, with the same
+ * pattern OpenTofu's variable validation uses. Throws a UsageError naming the
+ * flag: unknown env or service, a malformed tag or digest, or not exactly one
+ * of `--tag` and `--digest`.
+ */
+export function resolveImage(request: SetImageRequest): ImageTarget {
+  const env = findEnvironment(request.env);
+  const service = findService(request.service);
+  return { env, variable: imageVariableName(service.name), image: imageReference(env, service, request.tag, request.digest) };
+}
+
+function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?: string, digest?: string): string {
+  const repository = imageRepositoryPath(env, service.image);
+  if (tag !== undefined && digest !== undefined) {
+    throw new UsageError(`--tag ${JSON.stringify(tag)} and --digest ${JSON.stringify(digest)} are both given; give only one`);
+  }
+  if (tag !== undefined) {
+    const value = `${repository}:${tag}`;
+    if (!isValidImage(env, service.image, value)) {
+      throw new UsageError(
+        `--tag ${JSON.stringify(tag)} is not a valid image tag; use 1-128 letters, digits, "_", "." or "-", not starting with "." or "-" (e.g. v1.0.0-252ad69)`,
+      );
+    }
+    return value;
+  }
+  if (digest !== undefined) {
+    const value = `${repository}@${digest}`;
+    if (!isValidImage(env, service.image, value)) {
+      throw new UsageError(`--digest ${JSON.stringify(digest)} is not an image digest; use sha256: followed by 64 lowercase hex digits`);
+    }
+    return value;
+  }
+  throw new UsageError("--tag or --digest is required; give --tag <tag> (e.g. v1.0.0-252ad69) or --digest sha256:<64 hex digits>");
+}
+
+/**
+ * Returns the tfvars `text` with the target's variable set, and the change.
+ * Pure: `file` only names the source in error messages. A malformed file, or
+ * one without the variable, is a UsageError.
+ */
+export function setImage(text: string, file: string, target: ImageTarget): { text: string; change: ImageChange } {
+  try {
+    const updated = setTfvar(text, file, target.variable, target.image);
+    // setTfvar has thrown unless the variable is set.
+    const from = readTfvars(text, file).get(target.variable) as string;
+    return { text: updated, change: { variable: target.variable, from, to: target.image } };
+  } catch (error) {
+    // The file is input too: a malformed one is the caller's to fix, and nothing was written.
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Applies the flags to `<dir>/<env>.auto.tfvars` and returns the change; writes only when the value differs. */
+export function setImageInFile(flags: Flags<Key>): ImageChange {
+  const target = resolveImage(flags);
+  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const name = tfvarsFile(target.env);
+  const file = path.join(dir, name);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--dir ${JSON.stringify(dir)} has no readable ${name} (${(error as NodeJS.ErrnoException).code}); point --dir at the folder holding it`);
+  }
+  const result = setImage(text, file, target);
+  if (result.text !== text) {
+    try {
+      fs.writeFileSync(file, result.text);
+    } catch (error) {
+      throw new OperationError(`cannot write ${file}: ${(error as Error).message}`);
+    }
+  }
+  return result.change;
+}
+
+/** The line printed for a change. */
+export function describeChange(envName: string, change: ImageChange): string {
+  return change.from === change.to
+    ? `${envName} ${change.variable}: already ${change.to}; nothing changed`
+    : `${envName} ${change.variable}: ${change.from} -> ${change.to}`;
+}
+
+if (require.main === module) {
+  main(SET_IMAGE, (flags, io) => {
+    const change = setImageInFile(flags);
+    io.out(describeChange(flags.env as string, change));
+  });
+}
