@@ -1,10 +1,12 @@
 import * as path from "node:path";
 import { ENVIRONMENTS } from "./environments";
 import { App } from "./lib/cdk";
+import { applyPolicy } from "./policy";
 import { defineEnvironment, loadImages } from "./stacks";
 
 const app = new App();
 for (const environment of ENVIRONMENTS) {
   defineEnvironment(app, { environment, images: loadImages(environment, path.join(__dirname, "environments")) });
 }
+applyPolicy(app);
 app.synth();

@@ -5,15 +5,18 @@ import type { EnvironmentConfig } from "../environments";
 import { check } from "../lib/errors";
 import { tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
+import { FoundationStack } from "./foundation-stack";
 import { GatewayStack } from "./gateway-stack";
 import { ServicesStack } from "./services-stack";
 import type { DeploymentStackProps } from "./deployment-stack";
 
 export { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
+export { FoundationStack, type FoundationStackProps } from "./foundation-stack";
 export { GatewayStack } from "./gateway-stack";
 export { ServicesStack } from "./services-stack";
 
 export interface EnvironmentStacks {
+  readonly foundation: FoundationStack;
   readonly services: ServicesStack;
   readonly gateway: GatewayStack;
 }
@@ -24,7 +27,9 @@ export interface EnvironmentStacks {
  * silently ignored line.
  */
 export function defineEnvironment(scope: Construct, props: DeploymentStackProps): EnvironmentStacks {
+  const foundation = new FoundationStack(scope, { environment: props.environment, catalog: props.catalog });
   const services = new ServicesStack(scope, props);
+  services.addDependency(foundation);
   const gateway = new GatewayStack(scope, props);
   gateway.addDependency(services);
 
@@ -37,7 +42,7 @@ export function defineEnvironment(scope: Construct, props: DeploymentStackProps)
       `no stack declares this variable; use one of ${[...declared].sort().join(", ")}`,
     );
   }
-  return { services, gateway };
+  return { foundation, services, gateway };
 }
 
 /** Reads `<dir>/<env>.auto.tfvars` into a name -> value map. */

@@ -1,0 +1,77 @@
+import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { githubAttributeCondition } from "../../constructs/foundation/github-identity";
+import { production, staging } from "../../environments";
+import { GITHUB } from "../../environments/github";
+import { workloadIdentityProviderName } from "../../lib/naming";
+import { resourcesOf, withEnv } from "../helpers";
+import { foundationOf } from "./grants";
+
+describe("GitHub workload identity", () => {
+  it("admits only this repository in staging", () => {
+    expect(githubAttributeCondition(staging, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
+  });
+
+  it("admits only jobs of the production GitHub environment in production", () => {
+    expect(githubAttributeCondition(production, GITHUB)).toBe(
+      'assertion.repository == "mindmirror/mindmirror-infra" && assertion.environment == "production"',
+    );
+  });
+
+  it("derives the environment clause from the config, not from the environment's name", () => {
+    const gated = withEnv(staging, { approval: { ...staging.approval, githubEnvironment: "staging-gate" } });
+    expect(githubAttributeCondition(gated, GITHUB)).toBe(
+      'assertion.repository == "mindmirror/mindmirror-infra" && assertion.environment == "staging-gate"',
+    );
+    const ungated = withEnv(production, { approval: { ...production.approval, githubEnvironment: undefined } });
+    expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
+  });
+
+  it("fails if the repository name could break out of the CEL string", () => {
+    expect(() => githubAttributeCondition(staging, { ...GITHUB, repository: 'x" || true || "' })).toThrow(
+      /github\.repository: "x\\" \|\| true \|\| \\"" is not valid; use a GitHub repository name/,
+    );
+    expect(() => githubAttributeCondition(staging, { ...GITHUB, owner: "" })).toThrow(/github\.owner: "" is not valid/);
+  });
+
+  describe.each([
+    { env: staging, project: "mindmirror-69" },
+    { env: production, project: "mindmirror-prod" },
+  ])("in $env.name", ({ env, project }) => {
+    const { text, json } = foundationOf(env);
+
+    it("keeps today's pool and provider ids", () => {
+      expect(text).toHaveResourceWithProperties(IamWorkloadIdentityPool, { project, workload_identity_pool_id: "github-pool", disabled: false });
+      expect(text).toHaveResourceWithProperties(IamWorkloadIdentityPoolProvider, {
+        project,
+        workload_identity_pool_provider_id: "github-oidc",
+        workload_identity_pool_id: "${google_iam_workload_identity_pool.github.workload_identity_pool_id}",
+      });
+    });
+
+    it("trusts GitHub's issuer with the condition of the environment", () => {
+      const provider = resourcesOf(json, "google_iam_workload_identity_pool_provider").github_oidc;
+      expect(provider.oidc).toEqual({ issuer_uri: "https://token.actions.githubusercontent.com" });
+      expect(provider.attribute_condition).toBe(githubAttributeCondition(env, GITHUB));
+    });
+
+    it("maps the claims the condition and the audit log need", () => {
+      const provider = resourcesOf(json, "google_iam_workload_identity_pool_provider").github_oidc;
+      expect(provider.attribute_mapping).toEqual({
+        "google.subject": "assertion.sub",
+        "attribute.repository": "assertion.repository",
+        "attribute.repository_owner": "assertion.repository_owner",
+        "attribute.ref": "assertion.ref",
+        "attribute.environment": "assertion.environment",
+        "attribute.actor": "assertion.actor",
+      });
+    });
+
+    it("publishes the provider name the workflows authenticate with", () => {
+      expect(json.output?.workload_identity_provider.value).toBe(workloadIdentityProviderName(env));
+      expect(json.output?.workload_identity_provider.value).toBe(
+        `projects/${env.project.number}/locations/global/workloadIdentityPools/github-pool/providers/github-oidc`,
+      );
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ImageRegistry, ROLLBACK_VERSIONS } from "../../constructs/foundation/image-registry";
+import { production, staging } from "../../environments";
+import { TerraformStack, Testing } from "../../lib/cdk";
+import { resourcesOf } from "../helpers";
+import { foundationOf } from "./grants";
+
+describe.each([
+  { env: staging, project: "mindmirror-69" },
+  { env: production, project: "mindmirror-prod" },
+])("image registry of $env.name", ({ env, project }) => {
+  const { text, json } = foundationOf(env);
+  const repository = resourcesOf(json, "google_artifact_registry_repository").mindmirror;
+
+  it("is the Docker repository `mindmirror` the pipeline pushes to", () => {
+    expect(text).toHaveResourceWithProperties(ArtifactRegistryRepository, {
+      project,
+      location: "us-east4",
+      repository_id: "mindmirror",
+      format: "DOCKER",
+      mode: "STANDARD_REPOSITORY",
+    });
+    expect(json.output?.registry_url.value).toBe(`us-east4-docker.pkg.dev/${project}/mindmirror`);
+  });
+
+  it("makes tags immutable, so a reviewed tag always means the same image", () => {
+    expect(repository.docker_config).toEqual({ immutable_tags: true });
+  });
+
+  it("deletes untagged and old images but keeps the rollback window of every image", () => {
+    expect(repository.cleanup_policy_dry_run).toBe(false);
+    expect(repository.cleanup_policies).toEqual([
+      { id: "delete-untagged", action: "DELETE", condition: { tag_state: "UNTAGGED", older_than: "604800s" } },
+      { id: "delete-old-tagged", action: "DELETE", condition: { tag_state: "TAGGED", older_than: "2592000s" } },
+      { id: "keep-rollback-window", action: "KEEP", most_recent_versions: { keep_count: 10 } },
+    ]);
+    expect(ROLLBACK_VERSIONS).toBe(10);
+  });
+
+  it("carries the environment's labels", () => {
+    expect(repository.labels).toEqual({ ...env.labels, environment: env.name });
+  });
+});
+
+describe("ImageRegistry", () => {
+  it("fails if it would keep no version to roll back to", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    expect(() => new ImageRegistry(stack, "registry", { environment: staging, keepVersions: 0 })).toThrow(
+      /ImageRegistry keepVersions: 0 is not valid; keep between 1 and 100 versions/,
+    );
+  });
+});

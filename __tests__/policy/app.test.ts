@@ -1,0 +1,85 @@
+import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SERVICES, servicesOf } from "../../catalog";
+import { ENVIRONMENTS, type EnvironmentConfig } from "../../environments";
+import { TerraformStack, Testing } from "../../lib/cdk";
+import { cloudRunName } from "../../lib/naming";
+import { applyPolicy } from "../../policy";
+import { defineEnvironment } from "../../stacks";
+import { imagesFor } from "../helpers";
+import { annotationsOf, type Annotation } from "./helpers";
+
+const ROOT = path.join(__dirname, "..", "..");
+const BACKENDS = servicesOf(SERVICES, "services");
+
+/** Every environment's stacks in one app, policy applied, synthesized to a temp folder. */
+function synthApp(environments: readonly EnvironmentConfig[]): { annotations: Annotation[]; outdir: string } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-app-"));
+  const app = Testing.app({ outdir });
+  for (const environment of environments) defineEnvironment(app, { environment, images: imagesFor(environment) });
+  applyPolicy(app);
+  app.synth();
+  return { annotations: annotationsOf(app), outdir };
+}
+
+describe("the real app under the policy pack", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it("synthesizes every environment with no policy error, warning only about public backends, by environment", () => {
+    const { annotations, outdir } = synthApp(ENVIRONMENTS);
+    dirs.push(outdir);
+    expect(annotations.filter((a) => a.level !== "warning")).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      expect(env.invoker.unauthenticatedBackends).toBe(true);
+      const warnings = annotations.filter((a) => a.path.startsWith(`services-${env.name}/`));
+      expect(warnings.map((a) => a.message.match(/allUsers may invoke ([\w-]+) .*environment "(\w+)"/)?.slice(1))).toEqual(
+        BACKENDS.map((s) => [cloudRunName(env, s.name), env.name]),
+      );
+    }
+    expect(annotations).toHaveLength(ENVIRONMENTS.length * BACKENDS.length);
+  });
+
+  it("has no finding at all once backends are closed", () => {
+    const closed = ENVIRONMENTS.map((env) => ({ ...env, invoker: { unauthenticatedBackends: false } }));
+    const { annotations, outdir } = synthApp(closed);
+    dirs.push(outdir);
+    expect(annotations).toEqual([]);
+  });
+
+  it("would catch a broad project role given to any member the app grants project roles to", () => {
+    const app = Testing.app();
+    for (const environment of ENVIRONMENTS) defineEnvironment(app, { environment, images: imagesFor(environment) });
+    const grants = app.node.findAll().filter((c): c is ProjectIamMember => c instanceof ProjectIamMember);
+    // The foundation stacks grant the deployer its project roles; the rule must see that member as a service account.
+    expect(grants.length).toBeGreaterThan(0);
+    for (const grant of grants) {
+      new ProjectIamMember(grant.node.scope!, `${grant.node.id}-as-owner`, { project: grant.projectInput!, role: "roles/owner", member: grant.memberInput! });
+    }
+    applyPolicy(app);
+    const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    stacks.forEach((stack) => Testing.synth(stack));
+    const errors = annotationsOf(app).filter((a) => a.level === "error");
+    expect(errors.map((a) => a.path).sort()).toEqual(grants.map((g) => `${g.node.path}-as-owner`).sort());
+    expect(errors.every((a) => a.message.startsWith("[MM-IAM-2] "))).toBe(true);
+  });
+
+  it("is wired into main.ts: cdktf synth lists the warnings in the manifest it prints from", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-main-"));
+    dirs.push(outdir);
+    const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
+    // As the CLI runs the app: it prints the annotations itself and fails on errors.
+    execFileSync(command, args, { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" }, stdio: "pipe" });
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, { annotations: { level: string; message: string }[] }>;
+    };
+    const all = Object.values(manifest.stacks).flatMap((s) => s.annotations);
+    expect(all.filter((a) => a.level === "@cdktf/error")).toEqual([]);
+    expect(all.filter((a) => a.message.startsWith("[MM-IAM-1] ")).map((a) => a.level)).toEqual(
+      Array(ENVIRONMENTS.length * BACKENDS.length).fill("@cdktf/warn"),
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import { IamWorkloadIdentityPool } from "@cdktf/provider-google/lib/iam-workload-identity-pool";
+import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-workload-identity-pool-provider";
+import { Construct } from "constructs";
+import type { GithubConfig } from "../../environments/github";
+import type { EnvironmentConfig } from "../../environments/types";
+import { check } from "../../lib/errors";
+
+/** GitHub Actions' OIDC token issuer. */
+export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+
+/**
+ * Token claims copied into attributes: `repository` for the principal set the
+ * deployer trusts, the rest so audit logs show which ref, environment and
+ * person ran a job.
+ */
+export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
+  "google.subject": "assertion.sub",
+  "attribute.repository": "assertion.repository",
+  "attribute.repository_owner": "assertion.repository_owner",
+  "attribute.ref": "assertion.ref",
+  "attribute.environment": "assertion.environment",
+  "attribute.actor": "assertion.actor",
+};
+
+/** GitHub owner and repository names; also keeps a quote out of the CEL expression. */
+const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** GitHub environment names, as environments/validate.ts allows them. */
+const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
+
+/**
+ * The CEL condition a GitHub token must meet to be exchanged at all: it comes
+ * from this repository and, where the environment gates deploys behind a
+ * GitHub environment, from a job running in that environment (so only an
+ * approved job can act in production).
+ */
+export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
+  check(GITHUB_NAME.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
+  check(GITHUB_NAME.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
+  const clauses = [`assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}`];
+  const environment = env.approval.githubEnvironment;
+  if (environment !== undefined) {
+    check(
+      GITHUB_ENVIRONMENT.test(environment),
+      `environments.${env.name}.approval.githubEnvironment`,
+      environment,
+      "use letters, digits, '.', '_' or '-'",
+    );
+    clauses.push(`assertion.environment == ${JSON.stringify(environment)}`);
+  }
+  return clauses.join(" && ");
+}
+
+/** Props of {@link GithubIdentity}. */
+export interface GithubIdentityProps {
+  readonly environment: EnvironmentConfig;
+  /** The repository whose workflows may authenticate. */
+  readonly github: GithubConfig;
+  /**
+   * Adopt the pool and provider that exist in the live project.
+   * @default false - create them
+   */
+  readonly importExisting?: boolean;
+}
+
+/**
+ * The Workload Identity pool (`github-pool`) and OIDC provider
+ * (`github-oidc`) through which GitHub Actions exchange their token for
+ * Google credentials: no service-account key exists anywhere.
+ */
+export class GithubIdentity extends Construct {
+  readonly pool: IamWorkloadIdentityPool;
+  readonly provider: IamWorkloadIdentityPoolProvider;
+  /** The token condition the provider enforces. */
+  readonly attributeCondition: string;
+  private readonly github: GithubConfig;
+
+  constructor(scope: Construct, id: string, props: GithubIdentityProps) {
+    super(scope, id);
+    const { environment: env, github } = props;
+    const project = env.project.id;
+    this.github = github;
+    this.attributeCondition = githubAttributeCondition(env, github);
+
+    this.pool = new IamWorkloadIdentityPool(this, "pool", {
+      project,
+      workloadIdentityPoolId: env.ci.workloadIdentityPool,
+      displayName: "GitHub Actions",
+      description: `GitHub Actions of ${github.owner}/${github.repository}; managed by mindmirror-infra.`,
+      disabled: false,
+      // A deleted pool id stays reserved for 30 days: a replacement would lock CI out for a month.
+      lifecycle: { preventDestroy: true },
+    });
+    this.pool.overrideLogicalId("github");
+
+    this.provider = new IamWorkloadIdentityPoolProvider(this, "provider", {
+      project,
+      workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
+      workloadIdentityPoolProviderId: env.ci.workloadIdentityProvider,
+      displayName: "GitHub Actions OIDC",
+      description: `Admits GitHub Actions tokens where ${this.attributeCondition}`.slice(0, 256),
+      disabled: false,
+      oidc: { issuerUri: GITHUB_ISSUER },
+      attributeMapping: { ...GITHUB_ATTRIBUTE_MAPPING },
+      attributeCondition: this.attributeCondition,
+      lifecycle: { preventDestroy: true },
+    });
+    this.provider.overrideLogicalId("github_oidc");
+
+    if (props.importExisting === true) {
+      const poolName = `projects/${project}/locations/global/workloadIdentityPools/${env.ci.workloadIdentityPool}`;
+      this.pool.importFrom(poolName);
+      this.provider.importFrom(`${poolName}/providers/${env.ci.workloadIdentityProvider}`);
+    }
+  }
+
+  /** Every identity from this repository's workflows that passed the provider's condition. */
+  get repositoryPrincipalSet(): string {
+    return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository/${this.github.owner}/${this.github.repository}`;
+  }
+}

@@ -1,0 +1,99 @@
+import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
+import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/artifact-registry-repository-iam-member";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../../environments/types";
+import { check } from "../../lib/errors";
+import { registryUrl } from "../../lib/naming";
+
+/**
+ * Versions of each image kept whatever their age: the rollback window. A
+ * rollback re-applies an earlier tfvars file, so its image must still exist;
+ * ten deploys back is further than anyone has rolled back.
+ */
+export const ROLLBACK_VERSIONS = 10;
+/** Untagged images (a failed or superseded push) go after a week, time enough to notice and re-tag one. */
+export const UNTAGGED_MAX_AGE = "604800s";
+/**
+ * Tagged images older than this are deleted unless they are among the
+ * {@link ROLLBACK_VERSIONS} most recent of their image. Without a delete
+ * rule for tagged images the keep rule would keep nothing extra: Artifact
+ * Registry's keep policies only exempt versions from delete policies.
+ */
+export const TAGGED_MAX_AGE = "2592000s";
+
+/** Props of {@link ImageRegistry}. */
+export interface ImageRegistryProps {
+  readonly environment: EnvironmentConfig;
+  /**
+   * Versions of each image that survive cleanup.
+   * @default ROLLBACK_VERSIONS
+   */
+  readonly keepVersions?: number;
+  /**
+   * Adopt the repository that exists in the live project.
+   * @default false - create it
+   */
+  readonly importExisting?: boolean;
+}
+
+/**
+ * The environment's Docker repository (`mindmirror`): immutable tags, so a
+ * tag in a tfvars file always means the image that was reviewed; cleanup
+ * that keeps a rollback window; protected from `tofu destroy`.
+ */
+export class ImageRegistry extends Construct {
+  readonly repository: ArtifactRegistryRepository;
+  /** `us-east4-docker.pkg.dev/mindmirror-69/mindmirror` */
+  readonly url: string;
+  private readonly environment: EnvironmentConfig;
+
+  constructor(scope: Construct, id: string, props: ImageRegistryProps) {
+    super(scope, id);
+    const env = props.environment;
+    this.environment = env;
+    const keepVersions = props.keepVersions ?? ROLLBACK_VERSIONS;
+    check(
+      Number.isInteger(keepVersions) && keepVersions >= 1 && keepVersions <= 100,
+      "ImageRegistry keepVersions",
+      keepVersions,
+      "keep between 1 and 100 versions of each image; fewer than 1 leaves nothing to roll back to",
+    );
+    this.url = registryUrl(env);
+
+    this.repository = new ArtifactRegistryRepository(this, "repository", {
+      project: env.project.id,
+      location: env.registry.location,
+      repositoryId: env.registry.repository,
+      format: "DOCKER",
+      mode: "STANDARD_REPOSITORY",
+      description: `MindMirror service and gateway images (${env.name}); managed by mindmirror-infra.`,
+      labels: { ...env.labels, environment: env.name },
+      dockerConfig: { immutableTags: true },
+      cleanupPolicyDryRun: false,
+      cleanupPolicies: [
+        { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: UNTAGGED_MAX_AGE } },
+        { id: "delete-old-tagged", action: "DELETE", condition: { tagState: "TAGGED", olderThan: TAGGED_MAX_AGE } },
+        { id: "keep-rollback-window", action: "KEEP", mostRecentVersions: { keepCount: keepVersions } },
+      ],
+      // Deleting the repository deletes every image, including the ones running.
+      lifecycle: { preventDestroy: true },
+    });
+    this.repository.overrideLogicalId("mindmirror");
+    if (props.importExisting === true) {
+      this.repository.importFrom(
+        `projects/${env.project.id}/locations/${env.registry.location}/repositories/${env.registry.repository}`,
+      );
+    }
+  }
+
+  /** Grants `role` on this repository alone (additive `_iam_member`), e.g. `roles/artifactregistry.writer` to push. */
+  grant(id: string, role: string, member: string): ArtifactRegistryRepositoryIamMember {
+    return new ArtifactRegistryRepositoryIamMember(this, `grant-${id}`, {
+      project: this.environment.project.id,
+      location: this.repository.location,
+      repository: this.repository.name,
+      role,
+      member,
+    });
+  }
+}

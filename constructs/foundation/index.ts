@@ -1,0 +1,17 @@
+export { Deployer, type DeployerProps } from "./deployer";
+export { DEPLOYER_ROLES, type DeployerRole, type DeployerScope } from "./deployer-roles";
+export {
+  GITHUB_ATTRIBUTE_MAPPING,
+  GITHUB_ISSUER,
+  GithubIdentity,
+  githubAttributeCondition,
+  type GithubIdentityProps,
+} from "./github-identity";
+export { ImageRegistry, ROLLBACK_VERSIONS, TAGGED_MAX_AGE, UNTAGGED_MAX_AGE, type ImageRegistryProps } from "./image-registry";
+export {
+  StateBucket,
+  StatePrefixAccess,
+  statePrefixCondition,
+  type StateBucketProps,
+  type StatePrefixAccessProps,
+} from "./state-bucket";

@@ -1,0 +1,76 @@
+import type { IConstruct } from "constructs";
+import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack, type IAspect } from "../lib/cdk";
+import { MINDMIRROR_RULES } from "./rules";
+import { suppressionOf } from "./suppressions";
+import type { Finding, PolicyRule, Severity } from "./types";
+
+/** Every policy message starts with its rule id in brackets. */
+const POLICY_MESSAGE = /^\[MM-[A-Z]+-\d+\] /;
+
+/** The text of a finding: `[MM-IAM-1] <description>: <what was found>. Fix: <hint>`. */
+export function formatFinding(rule: PolicyRule, found: string): string {
+  return `[${rule.id}] ${rule.description}: ${found}. Fix: ${rule.fix}`;
+}
+
+/**
+ * The MindMirror policy pack as a cdktf Aspect. Each rule's findings become
+ * annotations on the offending construct: errors (which fail `cdktf synth`
+ * and `app.synth()`), warnings, or, when suppressed, info naming the reason.
+ * Each stack it visits also gets a validation listing the policy errors, so
+ * `Testing.synth(stack, true)` fails too.
+ */
+export class PolicyPack implements IAspect {
+  constructor(readonly rules: readonly PolicyRule[] = MINDMIRROR_RULES) {}
+
+  visit(node: IConstruct): void {
+    if (TerraformStack.isStack(node)) addPolicyValidation(node);
+    for (const rule of this.rules) {
+      for (const finding of rule.check(node)) this.report(node, rule, finding);
+    }
+  }
+
+  private report(node: IConstruct, rule: PolicyRule, finding: Finding): void {
+    const { found, severity } = typeof finding === "string" ? { found: finding, severity: rule.severity } : finding;
+    const suppression = suppressionOf(node, rule.id);
+    const level: Severity | "info" = suppression ? "info" : severity;
+    const message = suppression
+      ? `[${rule.id}] suppressed: ${suppression.reason} (${found}; suppressed at ${suppression.path})`
+      : formatFinding(rule, found);
+    // Aspects run again on every synth of the same tree: report each finding once.
+    if (node.node.metadata.some((m) => m.data === message)) return;
+    const annotations = Annotations.of(node);
+    if (level === "error") annotations.addError(message);
+    else if (level === "warning") annotations.addWarning(message);
+    else annotations.addInfo(message);
+  }
+}
+
+const validated = new WeakSet<TerraformStack>();
+
+/** Fails the stack's validation with the policy errors annotated below it. */
+function addPolicyValidation(stack: TerraformStack): void {
+  if (validated.has(stack)) return;
+  validated.add(stack);
+  const isPolicyError = (m: { type: string; data: unknown }) => m.type === AnnotationMetadataEntryType.ERROR && POLICY_MESSAGE.test(String(m.data));
+  stack.node.addValidation({
+    validate: () =>
+      stack.node.findAll().flatMap((c) => c.node.metadata.filter(isPolicyError).map((m) => `[${c.node.path}] ${m.data}`)),
+  });
+}
+
+/**
+ * Applies `pack` to every stack under `scope` (or to `scope` itself when it is
+ * in a stack). cdktf invokes aspects from each stack down, never from the app,
+ * so call this after the stacks are defined. Applying twice is harmless.
+ */
+export function applyPolicy(scope: IConstruct, pack: PolicyPack = new PolicyPack()): PolicyPack {
+  const inStack = scope.node.scopes.some((s) => TerraformStack.isStack(s));
+  const targets = inStack ? [scope] : scope.node.findAll().filter((c) => TerraformStack.isStack(c));
+  if (targets.length === 0) {
+    throw new Error(`applyPolicy(${scope.node.path || "app"}): no TerraformStack found; call it after the stacks are defined`);
+  }
+  for (const target of targets) {
+    if (!Aspects.of(target).all.some((aspect) => aspect instanceof PolicyPack)) Aspects.of(target).add(pack);
+  }
+  return pack;
+}

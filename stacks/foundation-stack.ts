@@ -1,0 +1,93 @@
+import type { Construct } from "constructs";
+import { SERVICES, validateCatalog, type ServiceDefinition } from "../catalog";
+import { Deployer } from "../constructs/foundation/deployer";
+import { GithubIdentity } from "../constructs/foundation/github-identity";
+import { ImageRegistry } from "../constructs/foundation/image-registry";
+import { StateBucket } from "../constructs/foundation/state-bucket";
+import type { EnvironmentConfig } from "../environments";
+import { GITHUB, type GithubConfig } from "../environments/github";
+import { TerraformOutput } from "../lib/cdk";
+import { check } from "../lib/errors";
+import {
+  secretId,
+  serviceAccountEmail,
+  serviceAccountId,
+  serviceUrlsSecretId,
+  statePrefix,
+  workloadIdentityProviderName,
+  type StackKind,
+} from "../lib/naming";
+import { EnvironmentStack } from "./environment-stack";
+
+/** Props of {@link FoundationStack}. */
+export interface FoundationStackProps {
+  readonly environment: EnvironmentConfig;
+  /**
+   * The services the deployer deploys: their runtime accounts, secrets and stacks.
+   * @default SERVICES - the catalog
+   */
+  readonly catalog?: readonly ServiceDefinition[];
+  /**
+   * The repository whose workflows may deploy.
+   * @default GITHUB
+   */
+  readonly github?: GithubConfig;
+}
+
+/**
+ * `foundation-<env>`: what the pipeline stands on, applied first and rarely,
+ * by a person (never by the pipeline it empowers): the image registry, the
+ * Workload Identity pool and provider GitHub Actions sign in through, the
+ * deployer account with exactly its roles, and, in the environment whose
+ * project holds it, the state bucket. Resources that exist in the live
+ * projects are imported, never recreated, where the environment says so.
+ */
+export class FoundationStack extends EnvironmentStack {
+  readonly registry: ImageRegistry;
+  readonly identity: GithubIdentity;
+  readonly deployer: Deployer;
+  /** Present where this environment manages the state bucket. */
+  readonly stateBucket?: StateBucket;
+
+  constructor(scope: Construct, props: FoundationStackProps) {
+    const env = props.environment;
+    const catalog = props.catalog ?? SERVICES;
+    validateCatalog(catalog);
+    super(scope, "foundation", env);
+    const importExisting = env.importExisting;
+
+    this.registry = new ImageRegistry(this, "registry", { environment: env, importExisting });
+    this.identity = new GithubIdentity(this, "github", { environment: env, github: props.github ?? GITHUB, importExisting });
+
+    const managed = env.backend.managedBucket;
+    if (managed !== undefined) {
+      this.stateBucket = new StateBucket(this, "state", { environment: env, location: managed.location, importExisting });
+    }
+
+    const pipelineKinds = [...new Set<StackKind>(catalog.map((s) => s.stack))].sort();
+    // The pipeline must not reach the state of the stack that defines its own permissions.
+    check(!pipelineKinds.includes("foundation"), "catalog stack", "foundation", "deploy services from the services or gateway stack");
+    this.deployer = new Deployer(this, "deployer", {
+      environment: env,
+      identity: this.identity,
+      registry: this.registry,
+      runtimeAccounts: Object.fromEntries(catalog.map((s) => [s.name, serviceAccountEmail(env, serviceAccountId(env, s.name))])),
+      serviceSecrets: [...new Set(catalog.flatMap((s) => s.secretEnv))].sort().map(secretId),
+      urlsSecret: serviceUrlsSecretId(env),
+      stateBucket: this.stateBucket?.bucket.name ?? env.backend.bucket,
+      statePrefixes: pipelineKinds.map((kind) => statePrefix(env, kind)),
+      importExisting,
+    });
+
+    // What the workflows' google-github-actions/auth step needs, readable with `tofu output`.
+    new TerraformOutput(this, "workload_identity_provider", {
+      value: workloadIdentityProviderName(env),
+      description: "workload_identity_provider input of google-github-actions/auth",
+    });
+    new TerraformOutput(this, "deployer_service_account", {
+      value: this.deployer.account.email,
+      description: "service_account input of google-github-actions/auth",
+    });
+    new TerraformOutput(this, "registry_url", { value: this.registry.url, description: "Registry images are pushed to" });
+  }
+}
