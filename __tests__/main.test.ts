@@ -34,6 +34,13 @@ describe("main synth", () => {
     }
   });
 
+  it("writes a foundation stack per environment and the github stack once", () => {
+    const names = Object.keys(manifest.stacks).sort();
+    expect(names).toEqual(
+      [...ENVIRONMENTS.flatMap((env) => ["foundation", "services", "gateway"].map((kind) => `${kind}-${env.name}`)), "github"].sort(),
+    );
+  });
+
   it("never emits a local backend or a machine path", () => {
     for (const stack of Object.keys(manifest.stacks)) {
       const config = JSON.parse(read(stack, "cdk.tf.json")) as { terraform: { backend?: Record<string, unknown> } };

@@ -1,0 +1,205 @@
+import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-environment-variable";
+import { IssueLabel } from "@cdktf/provider-github/lib/issue-label";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
+import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
+import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
+import { ENVIRONMENTS, production, staging } from "../../environments";
+import { GITHUB } from "../../environments/github";
+import { deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
+import { githubStack, synthGithub, warningsOf, withApproval } from "./helpers";
+
+/** Production with two reviewers, so its gate can be approved. */
+const gatedProduction = withApproval(production, { reviewerUserIds: [1001, 1002], reviewerTeamIds: [77], preventSelfReview: true });
+
+describe("github stack", () => {
+  const stack = githubStack([staging, gatedProduction]);
+  const { text, resources } = synthGithub(stack);
+
+  it("keeps its state in its own prefix of the state bucket and takes the token from the environment", () => {
+    const config = JSON.parse(text) as { terraform: { backend: Record<string, unknown> }; provider: { github: Array<Record<string, unknown>> } };
+    expect(config.terraform.backend).toEqual({ gcs: { bucket: "mindmirror-tofu-state", prefix: "github" } });
+    expect(text).toHaveProviderWithProperties(GithubProvider, { owner: "mindmirror" });
+    // GITHUB_TOKEN is read by the provider itself; nothing secret is in the config.
+    expect(Object.keys(config.provider.github[0])).toEqual(["owner"]);
+  });
+
+  it("creates staging, production and the ungated production-ci environment, none bypassable by admins", () => {
+    expect(Object.keys(resources.github_repository_environment).sort()).toEqual(["production", "production-ci", "staging"]);
+    for (const environment of Object.values(resources.github_repository_environment)) {
+      expect(environment).toMatchObject({
+        repository: "mindmirror-infra",
+        can_admins_bypass: false,
+        deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      });
+    }
+  });
+
+  it("gates production with the configured reviewers and self-review setting", () => {
+    expect(text).toHaveResourceWithProperties(RepositoryEnvironment, {
+      environment: "production",
+      prevent_self_review: true,
+      reviewers: [{ users: [1001, 1002], teams: [77] }],
+    });
+  });
+
+  it("leaves staging and production-ci without reviewers, so builds and plans never wait", () => {
+    expect(resources.github_repository_environment.staging.reviewers).toBeUndefined();
+    expect(resources.github_repository_environment["production-ci"].reviewers).toBeUndefined();
+    expect(resources.github_repository_environment["production-ci"].prevent_self_review).toBe(false);
+  });
+
+  it("lets production deploy from main only and staging from staging (and main, where workflow_run jobs run)", () => {
+    const policies = Object.values(resources.github_repository_environment_deployment_policy).map((p) => [p.environment, p.branch_pattern]);
+    expect(policies.sort()).toEqual(
+      [
+        ["${github_repository_environment.production-ci.environment}", "main"],
+        ["${github_repository_environment.production.environment}", "main"],
+        ["${github_repository_environment.staging.environment}", "main"],
+        ["${github_repository_environment.staging.environment}", "staging"],
+      ].sort(),
+    );
+    expect(text).toHaveResourceWithProperties(RepositoryEnvironmentDeploymentPolicy, { branch_pattern: "staging", repository: "mindmirror-infra" });
+  });
+
+  it("requires reviewed pull requests on main: N approvals, no force push, no deletion, no bypass", () => {
+    expect(text).toHaveResourceWithProperties(RepositoryRuleset, {
+      repository: "mindmirror-infra",
+      target: "branch",
+      enforcement: "active",
+      conditions: { ref_name: { include: ["refs/heads/main"], exclude: [] } },
+      rules: expect.objectContaining({
+        deletion: true,
+        non_fast_forward: true,
+        pull_request: expect.objectContaining({ required_approving_review_count: 1, dismiss_stale_reviews_on_push: true }),
+      }),
+    });
+    expect(resources.github_repository_ruleset.main.bypass_actors).toBeUndefined();
+  });
+
+  it("takes the approval count from the environment and puts no ruleset on a branch the pipeline commits to", () => {
+    const { resources: three } = synthGithub(githubStack([staging, withApproval(gatedProduction, { requiredPullRequestApprovals: 3 })]));
+    expect(Object.keys(three.github_repository_ruleset)).toEqual(["main"]);
+    expect(three.github_repository_ruleset.main.rules.pull_request.required_approving_review_count).toBe(3);
+  });
+
+  it("creates the pipeline's six labels with colours and descriptions", () => {
+    expect(Object.keys(resources.github_issue_label).sort()).toEqual(["deployment", "failure", "gateway", "production", "staging", "success"]);
+    expect(text).toHaveResourceWithProperties(IssueLabel, { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" });
+    for (const label of Object.values(resources.github_issue_label)) {
+      expect(label.color).toMatch(/^[0-9a-f]{6}$/);
+      expect(label.description.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("publishes each environment's Actions variables, derived from the naming rules", () => {
+    const expected = (env: typeof staging) => ({
+      GCP_PROJECT_ID: env.project.id,
+      GCP_PROJECT_NUMBER: env.project.number,
+      GCP_REGION: env.region,
+      GCP_WORKLOAD_IDENTITY_PROVIDER: workloadIdentityProviderName(env),
+      GCP_SERVICE_ACCOUNT: deployerEmail(env),
+      GCP_REGISTRY: registryUrl(env),
+    });
+    const byEnvironment = (name: string) =>
+      Object.fromEntries(
+        Object.values(resources.github_actions_environment_variable)
+          .filter((v) => v.environment === `\${github_repository_environment.${name}.environment}`)
+          .map((v) => [v.variable_name, v.value]),
+      );
+    expect(byEnvironment("staging")).toEqual(expected(staging));
+    expect(byEnvironment("production")).toEqual(expected(production));
+    expect(byEnvironment("production-ci")).toEqual(expected(production));
+    expect(text).toHaveResourceWithProperties(ActionsEnvironmentVariable, {
+      variable_name: "GCP_WORKLOAD_IDENTITY_PROVIDER",
+      value: "projects/435339726777/locations/global/workloadIdentityPools/github-pool/providers/github-oidc",
+    });
+  });
+
+  it("pins the Terraform addresses of the environments, rulesets and labels", () => {
+    expect(Object.keys(resources).sort()).toEqual([
+      "github_actions_environment_variable",
+      "github_issue_label",
+      "github_repository_environment",
+      "github_repository_environment_deployment_policy",
+      "github_repository_ruleset",
+    ]);
+    expect(Object.keys(resources.github_repository_environment_deployment_policy).sort()).toEqual(["production-ci_main", "production_main", "staging_main", "staging_staging"]);
+    expect(Object.keys(resources.github_actions_environment_variable)).toContain("production_gcp_service_account");
+    expect(Object.keys(resources.github_actions_environment_variable)).toHaveLength(18);
+  });
+
+  it("warns of nothing when the gate can be approved", () => {
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  it("matches the snapshot (a change detector; the assertions above are the contract)", () => {
+    expect(text).toMatchSnapshot();
+  });
+
+  it("synthesizes the real environments", () => {
+    expect(() => synthGithub(githubStack(ENVIRONMENTS))).not.toThrow();
+  });
+});
+
+describe("github stack approval warnings", () => {
+  it("warns when production is gated but has no reviewers (the shipped config, until a maintainer adds ids)", () => {
+    expect(production.approval.reviewerUserIds).toEqual([]);
+    const warnings = warningsOf(githubStack([staging, production]));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^environments\.production\.approval: GitHub environment "production" is meant to gate applies, but it has no reviewers.*reviewerUserIds/);
+  });
+
+  it("warns when the only reviewer may not approve their own deploy", () => {
+    const warnings = warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: true })]));
+    expect(warnings).toEqual([expect.stringMatching(/the only reviewer \(user 42\) cannot approve a deploy they started, because preventSelfReview is true/)]);
+  });
+
+  it("does not warn for one reviewer who may self-review, or one reviewer plus a team", () => {
+    expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: false })]))).toEqual([]);
+    expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], reviewerTeamIds: [7], preventSelfReview: true })]))).toEqual([]);
+  });
+
+  it("does not warn for an environment without a gate", () => {
+    expect(staging.approval.githubEnvironment).toBeUndefined();
+    expect(warningsOf(githubStack([staging]))).toEqual([]);
+  });
+});
+
+describe("github stack config errors", () => {
+  it("fails if an environment has more than 6 reviewers", () => {
+    const crowded = withApproval(production, { reviewerUserIds: [1, 2, 3, 4], reviewerTeamIds: [5, 6, 7] });
+    expect(() => githubStack([staging, crowded])).toThrow(/environments\.production\.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers/);
+  });
+
+  it("fails if the owner is not a GitHub login", () => {
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, owner: "-mind mirror" })).toThrow(/^github\.owner: "-mind mirror" is not valid; a GitHub owner has 1-39 letters/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, owner: "a".repeat(40) })).toThrow(/github\.owner/);
+  });
+
+  it("fails if a repository name is not one GitHub allows", () => {
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, repository: "infra/repo" })).toThrow(/^github\.repository: "infra\/repo" is not valid; a GitHub repository name has up to 100/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, appRepository: "MindMirror.git" })).toThrow(/github\.appRepository: "MindMirror\.git" is not valid/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, repository: ".." })).toThrow(/github\.repository: "\.\."/);
+  });
+
+  it("fails if the github stack's state prefix overlaps an environment's", () => {
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, state: { bucket: "mindmirror-tofu-state", prefix: "envs" } })).toThrow(
+      /github\.state\.prefix: "envs" is not valid; it overlaps environments\.staging\.backend\.prefix "envs\/staging" in the same bucket/,
+    );
+  });
+
+  it("fails if a label the pipeline uses is missing or badly coloured", () => {
+    const withoutStaging = GITHUB.labels.filter((l) => l.name !== "staging");
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutStaging })).toThrow(/^github\.labels: "staging" is not valid; the pipeline labels its issues and PRs with it/);
+    const badColour = GITHUB.labels.map((l) => (l.name === "failure" ? { ...l, color: "#d93f0b" } : l));
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: badColour })).toThrow(/github\.labels\.failure\.color: "#d93f0b" is not valid; use six hex digits without '#'/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: [...GITHUB.labels, { name: "Failure", color: "000000", description: "" }] })).toThrow(/case-insensitive/);
+  });
+
+  it("fails if two environments would share a GitHub environment or a branch", () => {
+    const twin = { ...staging, name: "preview", branch: "preview", approval: { ...staging.approval, githubEnvironment: "staging" } };
+    expect(() => githubStack([staging, twin])).toThrow(/GitHub environment of preview: "staging" is not valid; environment staging uses it already/);
+    expect(() => githubStack([staging, { ...staging, name: "preview" }])).toThrow(/environments\.preview\.branch: "staging" is not valid; environment staging deploys from it already/);
+  });
+});

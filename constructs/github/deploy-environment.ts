@@ -1,0 +1,93 @@
+import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-environment-variable";
+import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
+import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
+import { Construct } from "constructs";
+import type { GithubConfig } from "../../environments/github";
+import type { EnvironmentConfig } from "../../environments/types";
+import { Annotations } from "../../lib/cdk";
+import { actionsVariables, addressPart, deploymentBranches, githubEnvironmentNames, type GithubEnvironmentNames } from "./settings";
+
+export interface DeployEnvironmentProps {
+  /** The deployment environment whose GitHub side this is. */
+  readonly environment: EnvironmentConfig;
+  /** The repository the GitHub environments belong to. */
+  readonly github: GithubConfig;
+}
+
+/**
+ * The GitHub side of one deployment environment: the GitHub environment(s)
+ * its jobs run in, each restricted to the branches that deploy it and holding
+ * the Actions variables the workflows authenticate with; on the gated one, the
+ * required reviewers who approve `tofu apply`. Warns at synth when those
+ * settings would leave a deploy without a working approval.
+ */
+export class DeployEnvironment extends Construct {
+  /** The GitHub environment names this construct manages. */
+  readonly names: GithubEnvironmentNames;
+  /** GitHub environments by name. */
+  readonly environments = new Map<string, RepositoryEnvironment>();
+
+  constructor(scope: Construct, id: string, props: DeployEnvironmentProps) {
+    super(scope, id);
+    const { environment: env, github } = props;
+    this.names = githubEnvironmentNames(env, github);
+
+    this.addEnvironment(env, github, this.names.deploy, this.names.gated);
+    if (this.names.unattended !== this.names.deploy) this.addEnvironment(env, github, this.names.unattended, false);
+    this.warnOnUnapprovableGate(env);
+  }
+
+  private addEnvironment(env: EnvironmentConfig, github: GithubConfig, name: string, gated: boolean): void {
+    const { approval } = env;
+    const hasReviewers = approval.reviewerUserIds.length + approval.reviewerTeamIds.length > 0;
+    const environment = new RepositoryEnvironment(this, name, {
+      repository: github.repository,
+      environment: name,
+      // Nobody skips the gate, admins included: the reviewers are the approval.
+      canAdminsBypass: false,
+      preventSelfReview: gated ? approval.preventSelfReview : false,
+      reviewers: gated && hasReviewers ? [{ users: [...approval.reviewerUserIds], teams: [...approval.reviewerTeamIds] }] : undefined,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    environment.overrideLogicalId(addressPart(name));
+    this.environments.set(name, environment);
+
+    for (const branch of deploymentBranches(env, github)) {
+      const policy = new RepositoryEnvironmentDeploymentPolicy(this, `${name}-branch-${branch}`, {
+        repository: github.repository,
+        // The attribute, not the literal, so the policy is created after its environment.
+        environment: environment.environment,
+        branchPattern: branch,
+      });
+      policy.overrideLogicalId(`${addressPart(name)}_${addressPart(branch)}`);
+    }
+
+    for (const [variableName, value] of actionsVariables(env)) {
+      const variable = new ActionsEnvironmentVariable(this, `${name}-${variableName}`, {
+        repository: github.repository,
+        environment: environment.environment,
+        variableName,
+        value,
+      });
+      variable.overrideLogicalId(`${addressPart(name)}_${variableName.toLowerCase()}`);
+    }
+  }
+
+  /** Policy findings, not misuse: the stack still synthesizes, and `cdktf synth` prints them. */
+  private warnOnUnapprovableGate(env: EnvironmentConfig): void {
+    if (!this.names.gated) return;
+    const { reviewerUserIds: users, reviewerTeamIds: teams, preventSelfReview } = env.approval;
+    const field = `environments.${env.name}.approval`;
+    if (users.length + teams.length === 0) {
+      Annotations.of(this).addWarning(
+        `${field}: GitHub environment "${this.names.deploy}" is meant to gate applies, but it has no reviewers, ` +
+          "so GitHub runs them without anyone's approval; add numeric GitHub user ids to reviewerUserIds or team ids to reviewerTeamIds",
+      );
+    } else if (preventSelfReview && users.length === 1 && teams.length === 0) {
+      Annotations.of(this).addWarning(
+        `${field}: the only reviewer (user ${users[0]}) cannot approve a deploy they started, because preventSelfReview is true, ` +
+          "and nobody else can; add a second reviewer or a team, or set preventSelfReview to false",
+      );
+    }
+  }
+}

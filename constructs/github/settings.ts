@@ -1,0 +1,100 @@
+/**
+ * What the `github` stack publishes and the generated workflows rely on, derived
+ * from one environment and the repository config: GitHub environment names,
+ * the branches that may deploy, and the Actions variables. Pure functions, so
+ * the stack and the workflow generator cannot disagree.
+ */
+import type { EnvironmentConfig } from "../../environments/types";
+import type { GithubConfig } from "../../environments/github";
+import { deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
+
+/** The GitHub environments the jobs of one deployment environment run in. */
+export interface GithubEnvironmentNames {
+  /**
+   * Where `tofu apply` runs. When the environment sets `approval.githubEnvironment`,
+   * this is that environment and its required reviewers are the approval gate.
+   */
+  readonly deploy: string;
+  /**
+   * Where unattended jobs run (image builds, plans): never gated, so they do not
+   * wait for a person. The same as `deploy` when `deploy` has no gate.
+   */
+  readonly unattended: string;
+  /** True when `deploy` is an approval gate. */
+  readonly gated: boolean;
+}
+
+/** The GitHub environments of `env`: `staging` for everything; `production` (gated) and `production-ci`. */
+export function githubEnvironmentNames(env: EnvironmentConfig, github: GithubConfig): GithubEnvironmentNames {
+  const gate = env.approval.githubEnvironment;
+  if (gate === undefined) return { deploy: env.name, unattended: env.name, gated: false };
+  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, gated: true };
+}
+
+/** Every distinct GitHub environment of `env`, deploy first. */
+export function githubEnvironmentsOf(env: EnvironmentConfig, github: GithubConfig): string[] {
+  const names = githubEnvironmentNames(env, github);
+  return [...new Set([names.deploy, names.unattended])];
+}
+
+/**
+ * Branches allowed to deploy to the GitHub environments of `env`: its own
+ * branch and the default branch. GitHub runs a `workflow_run`-triggered job on
+ * the default branch (GITHUB_REF), and every environment's pipeline chains at
+ * least one phase that way, so without it the chained jobs would be refused
+ * ("Branch main is not allowed to deploy"). The default branch only ever runs
+ * reviewed workflows, and they check out `env.branch` explicitly.
+ */
+export function deploymentBranches(env: EnvironmentConfig, github: GithubConfig): string[] {
+  return [...new Set([env.branch, github.defaultBranch])];
+}
+
+/** The Actions variables every workflow reads as `vars.<NAME>`. */
+export const ACTIONS_VARIABLES = {
+  /** GCP project id, e.g. `mindmirror-69`. */
+  projectId: "GCP_PROJECT_ID",
+  /** GCP project number. */
+  projectNumber: "GCP_PROJECT_NUMBER",
+  /** Region of the services and the registry. */
+  region: "GCP_REGION",
+  /** `workload_identity_provider` of google-github-actions/auth. */
+  workloadIdentityProvider: "GCP_WORKLOAD_IDENTITY_PROVIDER",
+  /** `service_account` of google-github-actions/auth. */
+  serviceAccount: "GCP_SERVICE_ACCOUNT",
+  /** Registry images are pushed to, e.g. `us-east4-docker.pkg.dev/mindmirror-69/mindmirror`. */
+  registry: "GCP_REGISTRY",
+} as const;
+
+/** Name -> value of each Actions variable of `env`, in a stable order. */
+export function actionsVariables(env: EnvironmentConfig): ReadonlyArray<readonly [string, string]> {
+  return [
+    [ACTIONS_VARIABLES.projectId, env.project.id],
+    [ACTIONS_VARIABLES.projectNumber, env.project.number],
+    [ACTIONS_VARIABLES.region, env.region],
+    [ACTIONS_VARIABLES.workloadIdentityProvider, workloadIdentityProviderName(env)],
+    [ACTIONS_VARIABLES.serviceAccount, deployerEmail(env)],
+    [ACTIONS_VARIABLES.registry, registryUrl(env)],
+  ];
+}
+
+/** A Terraform-address-safe form of a GitHub name: `production-ci` -> `production-ci`, `release/1` -> `release_1`. */
+export function addressPart(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_-]/g, "_");
+  return /^[A-Za-z_]/.test(safe) ? safe : `_${safe}`;
+}
+
+/**
+ * Labels the workflows put on issues and PRs besides the environment's name
+ * (`staging`, `production`); each must be one of `GithubConfig.labels`.
+ */
+export const PIPELINE_LABELS = {
+  deployment: "deployment",
+  gateway: "gateway",
+  success: "success",
+  failure: "failure",
+} as const;
+
+/** Every label name the pipeline uses, given the environments it deploys. */
+export function requiredLabels(environments: readonly EnvironmentConfig[]): string[] {
+  return [...Object.values(PIPELINE_LABELS), ...environments.map((e) => e.name)];
+}

@@ -1,0 +1,93 @@
+import type { ServiceDefinition } from "../../catalog/types";
+import type { GithubConfig } from "../../environments/github";
+import type { EnvironmentConfig } from "../../environments/types";
+import { validateEnvironment } from "../../environments/validate";
+import { check } from "../../lib/errors";
+import { githubEnvironmentsOf, requiredLabels } from "./settings";
+
+/** GitHub login rules: 1-39 letters, digits or single hyphens, not starting or ending with one. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** GitHub repository names: up to 100 letters, digits, '.', '_' or '-'. */
+const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
+/** The same subset of git's ref-name rules as environments/validate.ts. */
+const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]{1,100}$/;
+const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const SUFFIX = /^-[a-z0-9]+$/;
+/** A comma would split the label in `gh --label a,b`; GitHub allows 50 characters. */
+const LABEL_NAME = /^[^,\s][^,]{0,49}$/;
+const COLOR = /^[0-9a-fA-F]{6}$/;
+/** A path inside the application repository: no absolute path, no `..`. */
+const APP_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
+
+function repositoryName(field: string, value: string): void {
+  check(
+    REPOSITORY.test(value) && value !== "." && value !== ".." && !value.toLowerCase().endsWith(".git"),
+    field,
+    value,
+    "a GitHub repository name has up to 100 letters, digits, '.', '_' or '-', is not \".\" or \"..\" and has no .git suffix",
+  );
+}
+
+/** True when one state prefix equals or contains the other, so two stacks would share state objects. */
+function overlaps(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+/**
+ * Checks the repository config and the environments the `github` stack is
+ * built from. Throws a ConfigError naming the field (`github.owner`), the bad
+ * value and what is allowed.
+ */
+export function validateGithub(github: GithubConfig, environments: readonly EnvironmentConfig[]): void {
+  check(OWNER.test(github.owner), "github.owner", github.owner, "a GitHub owner has 1-39 letters, digits or single hyphens and does not start or end with a hyphen");
+  repositoryName("github.repository", github.repository);
+  repositoryName("github.appRepository", github.appRepository);
+  check(BRANCH.test(github.defaultBranch), "github.defaultBranch", github.defaultBranch, "use a git branch name such as \"main\"");
+  check(BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+  check(PREFIX.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
+  check(SUFFIX.test(github.unattendedEnvironmentSuffix), "github.unattendedEnvironmentSuffix", github.unattendedEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-ci\"");
+
+  check(environments.length > 0, "github environments", environments.length, "give at least one environment to deploy");
+  const owners = new Map<string, string>();
+  const branches = new Map<string, string>();
+  for (const env of environments) {
+    validateEnvironment(env);
+    check(
+      !(env.backend.bucket === github.state.bucket && overlaps(env.backend.prefix, github.state.prefix)),
+      "github.state.prefix",
+      github.state.prefix,
+      `it overlaps environments.${env.name}.backend.prefix "${env.backend.prefix}" in the same bucket; give the github stack a prefix of its own`,
+    );
+    const other = branches.get(env.branch);
+    check(other === undefined, `environments.${env.name}.branch`, env.branch, `environment ${other} deploys from it already; give each environment its own branch`);
+    branches.set(env.branch, env.name);
+    for (const name of githubEnvironmentsOf(env, github)) {
+      const owner = owners.get(name);
+      check(owner === undefined, `GitHub environment of ${env.name}`, name, `environment ${owner} uses it already; rename approval.githubEnvironment or the environment`);
+      owners.set(name, env.name);
+    }
+  }
+
+  const labels = new Set<string>();
+  for (const label of github.labels) {
+    check(LABEL_NAME.test(label.name), "github.labels name", label.name, "use 1-50 characters without commas, not starting with a space");
+    check(!labels.has(label.name.toLowerCase()), "github.labels name", label.name, "label names are case-insensitive in GitHub; keep one");
+    labels.add(label.name.toLowerCase());
+    check(COLOR.test(label.color), `github.labels.${label.name}.color`, label.color, "use six hex digits without '#', such as \"0e8a16\"");
+    check(label.description.length <= 100, `github.labels.${label.name}.description`, label.description, "GitHub allows at most 100 characters");
+  }
+  for (const name of requiredLabels(environments)) {
+    check(labels.has(name.toLowerCase()), "github.labels", name, "the pipeline labels its issues and PRs with it; add it with a colour and description");
+  }
+}
+
+/** Checks that every image of `catalog` has a build recipe in `github.appImages` with safe relative paths. */
+export function validateAppImages(github: GithubConfig, catalog: readonly ServiceDefinition[]): void {
+  for (const service of catalog) {
+    const build = github.appImages[service.image];
+    check(build !== undefined, "github.appImages", service.image, `add how to build the image of ${service.name}: { dockerfile, context } relative to the application repository`);
+    check(APP_PATH.test(build.dockerfile), `github.appImages.${service.image}.dockerfile`, build.dockerfile, "use a relative path inside the application repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
+    check(APP_PATH.test(build.context), `github.appImages.${service.image}.context`, build.context, "use a relative path inside the application repository, or \".\" for its root");
+  }
+}

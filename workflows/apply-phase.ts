@@ -1,0 +1,129 @@
+/** Phases 2 and 4: plan one stack unattended, then apply the saved plan behind the environment's gate. */
+import type { ServiceDefinition } from "../catalog";
+import { backendConfigFile, stackName, urlOutputName, type StackKind } from "../lib/naming";
+import { phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
+import type { Job, Step, Workflow } from "./model";
+import { reportJob } from "./report";
+import { authenticate, checkoutRepository, installNode, setupTofu, synth, tofuInit } from "./steps";
+import { ACTIONS, TOOLCHAIN } from "./toolchain";
+
+/** Plans wait this long for a state lock an apply holds. */
+const LOCK_TIMEOUT = "5m";
+/** A saved plan outlives its run only long enough for someone to approve it. */
+const PLAN_RETENTION_DAYS = 3;
+
+/** Phases 2 and 4: plan one stack unattended, then apply the saved plan in the deploy environment. */
+export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways: readonly ServiceDefinition[] = []): Workflow {
+  const { env } = ctx;
+  const stack = stackName(env, kind);
+  const dir = `cdktf.out/stacks/${stack}`;
+  const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
+  const artifact = `plan-${stack}`;
+  const gateway = phase === 4;
+
+  const plan: Job = {
+    name: `Plan ${stack}`,
+    runsOn: TOOLCHAIN.runner,
+    if: startCondition(ctx, phase),
+    environment: ctx.names.unattended,
+    permissions: { contents: "read", idToken: "write" },
+    timeoutMinutes: 20,
+    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}" },
+    steps: [
+      // The branch, not the triggering commit: a workflow_run job's own ref is the default branch.
+      checkoutRepository(env.branch),
+      { name: "Record the commit", id: "revision", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
+      ...installNode(),
+      synth(),
+      setupTofu(),
+      ...authenticate(),
+      tofuInit(dir, backend),
+      {
+        // <env>.auto.tfvars in the stack folder is loaded without -var-file.
+        name: "tofu plan",
+        id: "plan",
+        workingDirectory: dir,
+        run: [
+          "set +e",
+          `tofu plan -input=false -lock-timeout=${LOCK_TIMEOUT} -detailed-exitcode -out=plan.tfplan`,
+          "code=$?",
+          "set -e",
+          // -detailed-exitcode: 0 no changes, 1 error, 2 changes.
+          'case "$code" in',
+          '  0) echo "changes=false" >> "$GITHUB_OUTPUT" ;;',
+          '  2) echo "changes=true" >> "$GITHUB_OUTPUT" ;;',
+          '  *) exit "$code" ;;',
+          "esac",
+          "",
+        ].join("\n"),
+      },
+      {
+        // What the approver reads before approving.
+        name: "Show the plan in the run summary",
+        if: "steps.plan.outputs.changes == 'true'",
+        workingDirectory: dir,
+        run: [`{ echo "### Plan of ${stack}"; echo '\`\`\`'; tofu show -no-color plan.tfplan; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"`, ""].join("\n"),
+      },
+      {
+        // The whole folder but the provider cache: config, tfvars, backend file, lock file, plan.
+        name: "Keep the saved plan for the apply job",
+        if: "steps.plan.outputs.changes == 'true'",
+        uses: ACTIONS.uploadArtifact,
+        with: {
+          name: artifact,
+          path: `${dir}\n!${dir}/.terraform\n`,
+          "include-hidden-files": true,
+          "retention-days": PLAN_RETENTION_DAYS,
+          "if-no-files-found": "error",
+        },
+      },
+    ],
+  };
+
+  const healthCheck: Step[] = gateway
+    ? [
+        {
+          name: "Health check",
+          run: [
+            `url="$(tofu -chdir=${dir} output -raw ${urlOutputName(gateways[0].name)})"`,
+            `npm run -s health-check -- --url "$url" --path ${gateways[0].healthPath ?? "/health"} --tries 3 --delay 10s`,
+            "",
+          ].join("\n"),
+        },
+      ]
+    : [];
+  const apply: Job = {
+    name: `Apply ${stack}`,
+    runsOn: TOOLCHAIN.runner,
+    needs: ["plan"],
+    // Nothing to apply, nothing to approve.
+    if: "needs.plan.outputs.changes == 'true'",
+    environment: ctx.names.deploy,
+    permissions: gateway ? { contents: "read", idToken: "write" } : { idToken: "write" },
+    // One apply per environment at a time, queued, never cancelled half-way.
+    concurrency: { group: `tofu-apply-${env.name}`, cancelInProgress: false },
+    timeoutMinutes: 30,
+    steps: [
+      ...(gateway ? [checkoutRepository("${{ needs.plan.outputs.sha }}"), ...installNode()] : []),
+      { name: "Fetch the saved plan", uses: ACTIONS.downloadArtifact, with: { name: artifact, path: dir } },
+      setupTofu(),
+      ...authenticate(),
+      tofuInit(dir, backend),
+      // Exactly the plan the approver saw; OpenTofu refuses it if the state moved since.
+      { name: "tofu apply", workingDirectory: dir, run: `tofu apply -input=false -lock-timeout=${LOCK_TIMEOUT} plan.tfplan\n` },
+      ...healthCheck,
+    ],
+  };
+
+  const subject = gateway ? `${title(env)} gateway deployment` : `${title(env)} deployment`;
+  return {
+    name: phaseWorkflowName(env, phase),
+    on: triggers(ctx, phase),
+    permissions: {},
+    jobs: {
+      plan,
+      apply,
+      report: reportJob(ctx, ["plan", "apply"], subject, gateway),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/** Names, triggers and conditions shared by the phase workflows of one environment. */
+import type { GithubEnvironmentNames } from "../constructs/github/settings";
+import type { GithubConfig } from "../environments/github";
+import type { EnvironmentConfig } from "../environments/types";
+import type { Triggers } from "./model";
+
+/** The phases, in order. */
+export type Phase = 1 | 2 | 3 | 4;
+
+/** `Staging`, from `staging`. */
+export function title(env: EnvironmentConfig): string {
+  return env.name.charAt(0).toUpperCase() + env.name.slice(1);
+}
+
+/** The workflow name of a phase, as in the diagrams: `Tofu Apply - Gateway (Staging)`. */
+export function phaseWorkflowName(env: EnvironmentConfig, phase: Phase): string {
+  const t = title(env);
+  return { 1: `Deploy to ${t}`, 2: `Tofu Apply - ${t}`, 3: `Deploy Gateway to ${t}`, 4: `Tofu Apply - Gateway (${t})` }[phase];
+}
+
+/** The file of a phase under `.github/workflows/`: `tofu-apply-gateway-staging.yml`. */
+export function phaseWorkflowFile(env: EnvironmentConfig, phase: Phase): string {
+  return { 1: `deploy-${env.name}.yml`, 2: `tofu-apply-${env.name}.yml`, 3: `deploy-gateway-${env.name}.yml`, 4: `tofu-apply-gateway-${env.name}.yml` }[phase];
+}
+
+/** Every environment tfvars file: a push that changes only these moves images, it does not ask for new ones. */
+export const TFVARS_GLOB = "environments/*.auto.tfvars";
+
+/** What every phase of one environment is generated from. */
+export interface Context {
+  readonly env: EnvironmentConfig;
+  readonly github: GithubConfig;
+  readonly names: GithubEnvironmentNames;
+  readonly byPullRequest: boolean;
+}
+
+/** How phase `phase` starts; every phase can also be started by hand. */
+export function triggers(ctx: Context, phase: Phase): Triggers {
+  const { env } = ctx;
+  if (phase === 1) return { push: { branches: [env.branch], pathsIgnore: [TFVARS_GLOB] }, workflowDispatch: true };
+  if (phase === 3 || !ctx.byPullRequest) return { workflowRun: { workflows: [phaseWorkflowName(env, (phase - 1) as Phase)] }, workflowDispatch: true };
+  return { push: { branches: [env.branch] }, workflowDispatch: true };
+}
+
+/** The condition of a phase's first job: the previous phase succeeded (or a person started this one). */
+export function startCondition(ctx: Context, phase: Phase): string | undefined {
+  const on = triggers(ctx, phase);
+  if (on.workflowRun === undefined) return undefined;
+  const succeeded = "github.event.workflow_run.conclusion == 'success'";
+  // A hand-started apply (e.g. after a rollback) must not rebuild the gateway from the application's tip.
+  const chained = phase === 3 ? ` && github.event.workflow_run.event != 'workflow_dispatch'` : "";
+  return `github.event_name != 'workflow_run' || (${succeeded}${chained})`;
+}

@@ -1,0 +1,97 @@
+/**
+ * A typed model of the part of GitHub Actions workflow syntax this pipeline
+ * uses. Workflows are built as these objects and rendered to YAML by
+ * `render.ts`; a key GitHub does not know cannot be written by mistake.
+ */
+
+/** Access a job's GITHUB_TOKEN (or OIDC token) gets for one scope. */
+export type PermissionLevel = "read" | "write";
+
+/** Token scopes the pipeline uses; a scope left out is `none`. */
+export interface Permissions {
+  readonly contents?: PermissionLevel;
+  /** `write` lets the job request an OIDC token (Workload Identity Federation). */
+  readonly idToken?: "write";
+  readonly issues?: PermissionLevel;
+  readonly pullRequests?: PermissionLevel;
+  readonly actions?: PermissionLevel;
+}
+
+/** At most one run (or job) of a group at a time. */
+export interface Concurrency {
+  readonly group: string;
+  /** Cancel the running one when another starts; never for applies. */
+  readonly cancelInProgress: boolean;
+}
+
+/** The events that start a workflow. */
+export interface Triggers {
+  readonly push?: {
+    readonly branches: readonly string[];
+    /**
+     * Do not run when every changed file matches one of these.
+     * @default - run for any change
+     */
+    readonly pathsIgnore?: readonly string[];
+  };
+  readonly pullRequest?: { readonly branches: readonly string[] };
+  /** Another workflow of this repository completed (runs on the default branch). */
+  readonly workflowRun?: { readonly workflows: readonly string[] };
+  /** The "Run workflow" button. */
+  readonly workflowDispatch?: true;
+}
+
+/** One step: an action (`uses`) or a shell script (`run`). */
+export interface Step {
+  readonly name: string;
+  /** Lets later steps read `steps.<id>.outputs`. */
+  readonly id?: string;
+  readonly if?: string;
+  readonly uses?: string;
+  readonly with?: Readonly<Record<string, string | number | boolean>>;
+  readonly run?: string;
+  /** Values reach scripts as environment variables, never spliced into the script text. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly workingDirectory?: string;
+}
+
+/** One job. */
+export interface Job {
+  readonly name: string;
+  readonly runsOn: string;
+  readonly needs?: readonly string[];
+  readonly if?: string;
+  /** GitHub environment the job runs in: its variables, branch policy and reviewers apply. */
+  readonly environment?: string;
+  readonly permissions: Permissions;
+  readonly concurrency?: Concurrency;
+  readonly timeoutMinutes: number;
+  readonly strategy?: {
+    readonly failFast: boolean;
+    readonly matrix: { readonly include: ReadonlyArray<Readonly<Record<string, string>>> };
+  };
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly steps: readonly Step[];
+}
+
+/** One workflow file. */
+export interface Workflow {
+  readonly name: string;
+  readonly on: Triggers;
+  /** Workflow-wide token permissions; jobs widen them as they need. */
+  readonly permissions: Permissions;
+  readonly concurrency?: Concurrency;
+  readonly jobs: Readonly<Record<string, Job>>;
+}
+
+/** Where a workflow sits in the pipeline, for readers and tests. */
+export type WorkflowRole =
+  | { readonly kind: "pull-request" }
+  | { readonly kind: "phase"; readonly environment: string; readonly phase: 1 | 2 | 3 | 4 };
+
+/** A workflow and the file it is written to under `.github/workflows/`. */
+export interface WorkflowFile {
+  readonly file: string;
+  readonly role: WorkflowRole;
+  readonly workflow: Workflow;
+}
