@@ -70,10 +70,24 @@ describe("main synth", () => {
     }
   });
 
+  it("declares every variable with a type, a description and a validation", () => {
+    let count = 0;
+    for (const stack of Object.keys(manifest.stacks)) {
+      const config = JSON.parse(read(stack, "cdk.tf.json")) as { variable?: Record<string, Record<string, unknown>> };
+      for (const [name, variable] of Object.entries(config.variable ?? {})) {
+        count++;
+        expect([stack, name, typeof variable.type, typeof variable.description]).toEqual([stack, name, "string", "string"]);
+        expect([stack, name, (variable.validation as unknown[] | undefined)?.length ?? 0]).toEqual([stack, name, 1]);
+      }
+    }
+    expect(count).toBe(16);
+  });
+
   it("gives every stack a state prefix of its own", () => {
     const prefixes = Object.keys(manifest.stacks).map((stack) => {
       const config = JSON.parse(read(stack, "cdk.tf.json")) as { terraform: { backend: { gcs: { prefix?: string } } } };
-      const hcl = fs.existsSync(path.join(stacksDir, stack, "production.backend.hcl")) ? read(stack, "production.backend.hcl") : "";
+      const hclFile = fs.readdirSync(path.join(stacksDir, stack)).find((f) => f.endsWith(".backend.hcl"));
+      const hcl = hclFile ? read(stack, hclFile) : "";
       return config.terraform.backend.gcs.prefix ?? /^prefix = "(.*)"$/m.exec(hcl)?.[1];
     });
     expect(prefixes.every((p) => typeof p === "string" && p.length > 0)).toBe(true);
