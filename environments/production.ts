@@ -20,6 +20,8 @@ export const production: EnvironmentConfig = {
     workloadIdentityPool: "github-pool",
     workloadIdentityProvider: "github-oidc",
     deployerAccountId: "github-actions-production",
+    // Builds and plans run ungated in production-ci: they must not hold the deployer's rights.
+    builderAccountId: "github-builder-production",
   },
   approval: {
     githubEnvironment: "production",

@@ -88,14 +88,27 @@ export interface EnvironmentConfig {
     readonly unauthenticatedBackends?: boolean;
   };
 
-  /** The identity GitHub Actions deploys with (Workload Identity Federation). */
+  /** The identities GitHub Actions authenticate as (Workload Identity Federation). */
   readonly ci: {
     /** Workload Identity pool id, e.g. `github-pool`. */
     readonly workloadIdentityPool: string;
     /** Workload Identity provider id in that pool, e.g. `github-oidc`. */
     readonly workloadIdentityProvider: string;
-    /** Account id of the deployer service account, e.g. `github-actions-staging`. */
+    /**
+     * Account id of the deployer service account, e.g. `github-actions-staging`.
+     * Where the environment has an approval gate, only jobs of the gated GitHub
+     * environment may become it.
+     */
     readonly deployerAccountId: string;
+    /**
+     * Account id of the account unattended jobs (image builds, plans) use when
+     * the environment has an approval gate (`approval.githubEnvironment`), e.g.
+     * `github-builder-production`: it pushes images and reads what a plan
+     * refreshes, and changes nothing else, so jobs that no person approved
+     * cannot deploy. Required with a gate, not allowed without one.
+     * @default - none: without a gate every job uses the deployer
+     */
+    readonly builderAccountId?: string;
   };
 
   /** How a deploy to this environment is approved in GitHub. */

@@ -74,6 +74,34 @@ export function validateEnvironment(env: EnvironmentConfig): void {
     check(/^[A-Za-z0-9_.-]{1,255}$/.test(approval.githubEnvironment), f("approval.githubEnvironment"), approval.githubEnvironment, "use letters, digits, '.', '_' or '-'");
   }
 
+  // A gate only gates if the jobs that run without it cannot become the deployer.
+  const builder = env.ci.builderAccountId;
+  if (approval.githubEnvironment !== undefined) {
+    check(
+      builder !== undefined,
+      f("ci.builderAccountId"),
+      builder,
+      `approval.githubEnvironment "${approval.githubEnvironment}" gates the deployer, so unattended jobs (image builds, plans) need an account of their own; ` +
+        `set it to a service account id such as "github-builder-${env.name}"`,
+    );
+  } else {
+    check(
+      builder === undefined,
+      f("ci.builderAccountId"),
+      builder,
+      "without approval.githubEnvironment every job uses the deployer and nothing would use this account; remove it, or set approval.githubEnvironment",
+    );
+  }
+  if (builder !== undefined) {
+    check(ACCOUNT_ID.test(builder), f("ci.builderAccountId"), builder, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+    check(
+      builder !== env.ci.deployerAccountId,
+      f("ci.builderAccountId"),
+      builder,
+      `it is ci.deployerAccountId too, which would give ungated jobs the deployer's rights; use an account id of its own, such as "github-builder-${env.name}"`,
+    );
+  }
+
   for (const [key, value] of Object.entries(env.labels)) {
     check(LABEL_KEY.test(key), f(`labels key`), key, "a GCP label key has up to 63 lowercase letters, digits, '_' or '-' and starts with a letter");
     check(LABEL_VALUE.test(value), f(`labels.${key}`), value, "a GCP label value has up to 63 lowercase letters, digits, '_' or '-'");

@@ -3,6 +3,7 @@
  * Pure functions: no I/O, no cdktf. A name that breaks a cloud limit throws a
  * ConfigError here, at synth, instead of failing at apply.
  */
+import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "./errors";
 
@@ -142,6 +143,51 @@ export function serviceLabels(env: EnvironmentConfig, service: string): Record<s
 /** Email of the service account GitHub Actions deploys as: `github-actions-staging@mindmirror-69.iam.gserviceaccount.com`. */
 export function deployerEmail(env: EnvironmentConfig): string {
   return serviceAccountEmail(env, env.ci.deployerAccountId);
+}
+
+/**
+ * Email of the account unattended jobs use where the environment has an
+ * approval gate: `github-builder-production@mindmirror-prod.iam.gserviceaccount.com`;
+ * `undefined` where it has none (every job uses the deployer).
+ */
+export function builderEmail(env: EnvironmentConfig): string | undefined {
+  const id = env.ci.builderAccountId;
+  return id === undefined ? undefined : serviceAccountEmail(env, id);
+}
+
+/** The two kinds of job that authenticate to Google Cloud: `tofu apply`, and everything that runs unattended (image builds, plans). */
+export type CiJob = "deploy" | "unattended";
+
+/** Email of the account a job of kind `job` authenticates as: the builder for unattended jobs where there is one, else the deployer. */
+export function ciAccountEmail(env: EnvironmentConfig, job: CiJob): string {
+  return (job === "unattended" ? builderEmail(env) : undefined) ?? deployerEmail(env);
+}
+
+/** The GitHub environments the jobs of one deployment environment run in. */
+export interface GithubEnvironmentNames {
+  /**
+   * Where `tofu apply` runs. When the environment sets `approval.githubEnvironment`,
+   * this is that environment and its required reviewers are the approval gate.
+   */
+  readonly deploy: string;
+  /**
+   * Where unattended jobs run (image builds, plans): never gated, so they do not
+   * wait for a person. The same as `deploy` when `deploy` has no gate.
+   */
+  readonly unattended: string;
+  /** True when `deploy` is an approval gate. */
+  readonly gated: boolean;
+}
+
+/**
+ * The GitHub environments of `env`: `staging` for everything; `production`
+ * (gated) and `production-ci`. The GitHub stack creates them, the workflows
+ * run in them, and the foundation binds each CI account to one of them.
+ */
+export function githubEnvironmentNames(env: EnvironmentConfig, github: GithubConfig): GithubEnvironmentNames {
+  const gate = env.approval.githubEnvironment;
+  if (gate === undefined) return { deploy: env.name, unattended: env.name, gated: false };
+  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, gated: true };
 }
 
 /** Full resource name of the Workload Identity provider GitHub Actions authenticates through. */

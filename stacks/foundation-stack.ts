@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import { SERVICES, validateCatalog, type ServiceDefinition } from "../catalog";
+import { Builder } from "../constructs/foundation/builder";
 import { Deployer } from "../constructs/foundation/deployer";
 import { GithubIdentity } from "../constructs/foundation/github-identity";
 import { ImageRegistry } from "../constructs/foundation/image-registry";
@@ -38,14 +39,17 @@ export interface FoundationStackProps {
  * `foundation-<env>`: what the pipeline stands on, applied first and rarely,
  * by a person (never by the pipeline it empowers): the image registry, the
  * Workload Identity pool and provider GitHub Actions sign in through, the
- * deployer account with exactly its roles, and, in the environment whose
- * project holds it, the state bucket. Resources that exist in the live
+ * deployer account with exactly its roles, where deploys are gated the
+ * read-mostly builder account of the jobs that run ungated, and, in the
+ * environment whose project holds it, the state bucket. Resources that exist in the live
  * projects are imported, never recreated, where the environment says so.
  */
 export class FoundationStack extends EnvironmentStack {
   readonly registry: ImageRegistry;
   readonly identity: GithubIdentity;
   readonly deployer: Deployer;
+  /** Present where the environment has an approval gate: the account its unattended jobs use. */
+  readonly builder?: Builder;
   /** Present where this environment manages the state bucket. */
   readonly stateBucket?: StateBucket;
 
@@ -67,6 +71,8 @@ export class FoundationStack extends EnvironmentStack {
     const pipelineKinds = [...new Set<StackKind>(catalog.map((s) => s.stack))].sort();
     // The pipeline must not reach the state of the stack that defines its own permissions.
     check(!pipelineKinds.includes("foundation"), "catalog stack", "foundation", "deploy services from the services or gateway stack");
+    const stateBucket = this.stateBucket?.bucket.name ?? env.backend.bucket;
+    const statePrefixes = pipelineKinds.map((kind) => statePrefix(env, kind));
     this.deployer = new Deployer(this, "deployer", {
       environment: env,
       identity: this.identity,
@@ -74,10 +80,21 @@ export class FoundationStack extends EnvironmentStack {
       runtimeAccounts: Object.fromEntries(catalog.map((s) => [s.name, serviceAccountEmail(env, serviceAccountId(env, s.name))])),
       serviceSecrets: [...new Set(catalog.flatMap((s) => s.secretEnv))].sort().map(secretId),
       urlsSecret: serviceUrlsSecretId(env),
-      stateBucket: this.stateBucket?.bucket.name ?? env.backend.bucket,
-      statePrefixes: pipelineKinds.map((kind) => statePrefix(env, kind)),
+      stateBucket,
+      statePrefixes,
       importExisting,
     });
+    // validateEnvironment ties the builder to the gate: an account id is set exactly where approval.githubEnvironment is.
+    if (env.ci.builderAccountId !== undefined) {
+      this.builder = new Builder(this, "builder", {
+        environment: env,
+        identity: this.identity,
+        registry: this.registry,
+        urlsSecret: serviceUrlsSecretId(env),
+        stateBucket,
+        statePrefixes,
+      });
+    }
 
     // What the workflows' google-github-actions/auth step needs, readable with `tofu output`.
     new TerraformOutput(this, "workload_identity_provider", {
@@ -88,6 +105,12 @@ export class FoundationStack extends EnvironmentStack {
       value: this.deployer.account.email,
       description: "service_account input of google-github-actions/auth",
     });
+    if (this.builder !== undefined) {
+      new TerraformOutput(this, "builder_service_account", {
+        value: this.builder.account.email,
+        description: "service_account input of google-github-actions/auth in the unattended jobs (builds, plans)",
+      });
+    }
     new TerraformOutput(this, "registry_url", { value: this.registry.url, description: "Registry images are pushed to" });
   }
 }

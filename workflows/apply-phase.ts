@@ -7,7 +7,7 @@ import { reportJob } from "./report";
 import { authenticate, checkoutRepository, installNode, setupTofu, synth, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
 
-/** Plans wait this long for a state lock an apply holds. */
+/** Applies wait this long for a state lock another apply (or a person) holds. */
 const LOCK_TIMEOUT = "5m";
 /** A saved plan outlives its run only long enough for someone to approve it. */
 const PLAN_RETENTION_DAYS = 3;
@@ -40,12 +40,15 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
       tofuInit(dir, backend),
       {
         // <env>.auto.tfvars in the stack folder is loaded without -var-file.
+        // -lock=false: where deploys are gated this job runs as the builder, which may read the state but not write
+        // the lock object. Nothing is lost: the apply job takes the lock, and OpenTofu refuses a saved plan whose
+        // state changed since it was made, so a plan made during another apply can never be applied.
         name: "tofu plan",
         id: "plan",
         workingDirectory: dir,
         run: [
           "set +e",
-          `tofu plan -input=false -lock-timeout=${LOCK_TIMEOUT} -detailed-exitcode -out=plan.tfplan`,
+          "tofu plan -lock=false -input=false -detailed-exitcode -out=plan.tfplan",
           "code=$?",
           "set -e",
           // -detailed-exitcode: 0 no changes, 1 error, 2 changes.

@@ -1,7 +1,7 @@
 /** Names, triggers and conditions shared by the phase workflows of one environment. */
-import type { GithubEnvironmentNames } from "../constructs/github/settings";
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
+import type { GithubEnvironmentNames } from "../lib/naming";
 import type { Triggers } from "./model";
 
 /** The phases, in order. */

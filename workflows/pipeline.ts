@@ -10,15 +10,17 @@
  *   their apply phases with `workflow_run`; PR pipelines start them on the
  *   push a person's merge makes.
  * - `approval.githubEnvironment`: apply jobs run in that GitHub environment,
- *   whose reviewers are the approval gate, after an ungated plan job whose
- *   saved plan is what gets applied; success is recorded in an issue.
+ *   whose reviewers are the approval gate, as the deployer, after an ungated
+ *   plan job whose saved plan is what gets applied; builds and plans run in the
+ *   ungated `<env>-ci` environment as the read-mostly builder
+ *   (`ci.builderAccountId`); success is recorded in an issue.
  * - `backend.mode`: `partial` adds `-backend-config=<env>.backend.hcl` to init.
  */
 import { servicesOf, type ServiceDefinition } from "../catalog";
-import { githubEnvironmentNames } from "../constructs/github/settings";
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
+import { githubEnvironmentNames } from "../lib/naming";
 import { applyPhase } from "./apply-phase";
 import { buildPhase } from "./build-phase";
 import { phaseWorkflowFile, type Context, type Phase } from "./context";

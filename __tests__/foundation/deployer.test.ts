@@ -2,7 +2,7 @@ import { SERVICES } from "../../catalog";
 import { DEPLOYER_ROLES } from "../../constructs/foundation/deployer-roles";
 import { production, staging, type EnvironmentConfig } from "../../environments";
 import { resourcesOf } from "../helpers";
-import { foundationOf, grantsOf, type Grant } from "./grants";
+import { foundationOf, grantsOf, grantsTo, type Grant } from "./grants";
 
 /**
  * The deployer's roles, written out. Adding, widening or moving a role must
@@ -63,7 +63,13 @@ const RUNTIME_SERVICES = [
   "users-service",
 ];
 
-/** Every grant the foundation of `env` should make, and nothing else. */
+/** Who may become the deployer: the whole repository without a gate, only the gated GitHub environment's jobs with one. */
+const DEPLOYER_PRINCIPALS = {
+  staging: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.repository/mindmirror/mindmirror-infra",
+  production: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.environment/production",
+};
+
+/** Every grant the foundation of `env` should make to the deployer, and nothing else. */
 function expectedGrants(env: EnvironmentConfig, project: string, accountSuffix: string, bucketRef: string): Grant[] {
   const grants: Grant[] = [
     { target: `project ${project}`, role: "roles/run.developer", member: "deployer" },
@@ -77,7 +83,7 @@ function expectedGrants(env: EnvironmentConfig, project: string, accountSuffix: 
     {
       target: "account google_service_account.deployer",
       role: "roles/iam.workloadIdentityUser",
-      member: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.repository/mindmirror/mindmirror-infra",
+      member: DEPLOYER_PRINCIPALS[env.name as keyof typeof DEPLOYER_PRINCIPALS],
     },
     { target: "repository google_artifact_registry_repository.mindmirror", role: "roles/artifactregistry.writer", member: "deployer" },
     ...SERVICE_SECRETS.map((secret) => ({ target: `secret ${secret}`, role: "custom:mindmirrorDeployerSecretIam", member: "deployer" })),
@@ -146,7 +152,7 @@ describe.each([
   });
 
   it("gets exactly the intended grants, each on its narrowest resource", () => {
-    expect(grantsOf(json)).toEqual(expectedGrants(env, project, accountSuffix, bucketRef));
+    expect(grantsTo(json, "deployer")).toEqual(expectedGrants(env, project, accountSuffix, bucketRef));
   });
 
   it("defines the custom roles in its own project with exactly their listed permissions", () => {
@@ -167,7 +173,7 @@ describe.each([
   });
 
   it("reads and writes only the state of the stacks the pipeline applies, in its own environment", () => {
-    const [binding] = Object.values(resourcesOf(json, "google_storage_bucket_iam_member"));
+    const binding = resourcesOf(json, "google_storage_bucket_iam_member").deployer_storage_object_user;
     const objects = (kind: string) => `"projects/_/buckets/mindmirror-tofu-state/objects/envs/${env.name}/${kind}/"`;
     const listing = (kind: string) => `"envs/${env.name}/${kind}/"`;
     expect(binding.condition.expression).toBe(

@@ -21,6 +21,7 @@ const PINNED = {
     "google_artifact_registry_repository.mindmirror",
     "google_iam_workload_identity_pool.github",
     "google_iam_workload_identity_pool_provider.github_oidc",
+    "google_service_account.builder",
     "google_service_account.deployer",
   ],
 };
@@ -87,6 +88,7 @@ describe("foundation stack", () => {
           "projects/mindmirror-prod/locations/global/workloadIdentityPools/github-pool/providers/github-oidc",
         "google_service_account.deployer":
           "projects/mindmirror-prod/serviceAccounts/github-actions-production@mindmirror-prod.iam.gserviceaccount.com",
+        // google_service_account.builder is new in the live project: created, never imported.
       },
     },
   ])("of $env.name", ({ env, imports }) => {

@@ -12,19 +12,28 @@ describe("GitHub workload identity", () => {
     expect(githubAttributeCondition(staging, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
   });
 
-  it("admits only jobs of the production GitHub environment in production", () => {
+  it("admits only jobs of production's two GitHub environments in production: the gated one and production-ci", () => {
     expect(githubAttributeCondition(production, GITHUB)).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra" && assertion.environment == "production"',
+      'assertion.repository == "mindmirror/mindmirror-infra" && ' +
+        '(assertion.environment == "production" || assertion.environment == "production-ci")',
     );
   });
 
-  it("derives the environment clause from the config, not from the environment's name", () => {
+  it("derives the environment clauses from the config, not from the environment's name", () => {
     const gated = withEnv(staging, { approval: { ...staging.approval, githubEnvironment: "staging-gate" } });
     expect(githubAttributeCondition(gated, GITHUB)).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra" && assertion.environment == "staging-gate"',
+      'assertion.repository == "mindmirror/mindmirror-infra" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci")',
+    );
+    expect(githubAttributeCondition(gated, { ...GITHUB, unattendedEnvironmentSuffix: "-unattended" })).toContain(
+      '(assertion.environment == "staging-gate" || assertion.environment == "staging-unattended")',
     );
     const ungated = withEnv(production, { approval: { ...production.approval, githubEnvironment: undefined } });
     expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
+  });
+
+  it("fails if a GitHub environment name could break out of the CEL string", () => {
+    const gated = withEnv(production, { approval: { ...production.approval, githubEnvironment: 'production" || true || "' } });
+    expect(() => githubAttributeCondition(gated, GITHUB)).toThrow(/GitHub environment of production: "production\\" \|\| true \|\| \\"" is not valid; use letters, digits/);
   });
 
   it("fails if the repository name could break out of the CEL string", () => {

@@ -29,10 +29,12 @@ describe("state bucket", () => {
     });
   });
 
-  it("is not a resource of the production foundation, which only grants its deployer a prefix", () => {
+  it("is not a resource of the production foundation, which only grants its deployer and builder their prefixes", () => {
     const { json } = foundationOf(production);
     expect(resourcesOf(json, "google_storage_bucket")).toEqual({});
-    expect(Object.values(resourcesOf(json, "google_storage_bucket_iam_member")).map((b) => b.bucket)).toEqual(["mindmirror-tofu-state"]);
+    const bindings = resourcesOf(json, "google_storage_bucket_iam_member");
+    expect(Object.keys(bindings).sort()).toEqual(["builder_storage_object_viewer", "deployer_storage_object_user"]);
+    for (const binding of Object.values(bindings)) expect(binding.bucket).toBe("mindmirror-tofu-state");
   });
 
   it("moves to whichever environment the config names", () => {

@@ -6,7 +6,7 @@ import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/li
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
-import { deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
+import { builderEmail, deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
 import { githubStack, synthGithub, warningsOf, withApproval } from "./helpers";
 
 /** Production with two reviewers, so its gate can be approved. */
@@ -92,13 +92,13 @@ describe("github stack", () => {
     }
   });
 
-  it("publishes each environment's Actions variables, derived from the naming rules", () => {
-    const expected = (env: typeof staging) => ({
+  it("publishes each GitHub environment's Actions variables, derived from the naming rules", () => {
+    const expected = (env: typeof staging, serviceAccount: string | undefined) => ({
       GCP_PROJECT_ID: env.project.id,
       GCP_PROJECT_NUMBER: env.project.number,
       GCP_REGION: env.region,
       GCP_WORKLOAD_IDENTITY_PROVIDER: workloadIdentityProviderName(env),
-      GCP_SERVICE_ACCOUNT: deployerEmail(env),
+      GCP_SERVICE_ACCOUNT: serviceAccount,
       GCP_REGISTRY: registryUrl(env),
     });
     const byEnvironment = (name: string) =>
@@ -107,13 +107,35 @@ describe("github stack", () => {
           .filter((v) => v.environment === `\${github_repository_environment.${name}.environment}`)
           .map((v) => [v.variable_name, v.value]),
       );
-    expect(byEnvironment("staging")).toEqual(expected(staging));
-    expect(byEnvironment("production")).toEqual(expected(production));
-    expect(byEnvironment("production-ci")).toEqual(expected(production));
+    // One environment for every staging job: the deployer. Production: the deployer behind the gate, the builder outside it.
+    expect(byEnvironment("staging")).toEqual(expected(staging, deployerEmail(staging)));
+    expect(byEnvironment("production")).toEqual(expected(production, deployerEmail(production)));
+    expect(byEnvironment("production-ci")).toEqual(expected(production, builderEmail(production)));
+    expect(resources.github_actions_environment_variable["production_gcp_service_account"].value).toBe(
+      "github-actions-production@mindmirror-prod.iam.gserviceaccount.com",
+    );
+    expect(resources.github_actions_environment_variable["production-ci_gcp_service_account"].value).toBe(
+      "github-builder-production@mindmirror-prod.iam.gserviceaccount.com",
+    );
+    expect(resources.github_actions_environment_variable["staging_gcp_service_account"].value).toBe(
+      "github-actions-staging@mindmirror-69.iam.gserviceaccount.com",
+    );
     expect(text).toHaveResourceWithProperties(ActionsEnvironmentVariable, {
       variable_name: "GCP_WORKLOAD_IDENTITY_PROVIDER",
       value: "projects/435339726777/locations/global/workloadIdentityPools/github-pool/providers/github-oidc",
     });
+  });
+
+  it("derives the builder's variable from the model: a gate anywhere moves the builder to its unattended environment", () => {
+    const gatedStaging = {
+      ...staging,
+      ci: { ...staging.ci, builderAccountId: "github-builder-staging" },
+      approval: { ...staging.approval, githubEnvironment: "staging-gate", reviewerUserIds: [5] },
+    };
+    const { resources: gated } = synthGithub(githubStack([gatedStaging, gatedProduction]));
+    const account = (name: string) => gated.github_actions_environment_variable[`${name}_gcp_service_account`].value;
+    expect(account("staging-gate")).toBe("github-actions-staging@mindmirror-69.iam.gserviceaccount.com");
+    expect(account("staging-ci")).toBe("github-builder-staging@mindmirror-69.iam.gserviceaccount.com");
   });
 
   it("pins the Terraform addresses of the environments, rulesets and labels", () => {
@@ -198,7 +220,13 @@ describe("github stack config errors", () => {
   });
 
   it("fails if two environments would share a GitHub environment or a branch", () => {
-    const twin = { ...staging, name: "preview", branch: "preview", approval: { ...staging.approval, githubEnvironment: "staging" } };
+    const twin = {
+      ...staging,
+      name: "preview",
+      branch: "preview",
+      ci: { ...staging.ci, builderAccountId: "github-builder-preview" },
+      approval: { ...staging.approval, githubEnvironment: "staging" },
+    };
     expect(() => githubStack([staging, twin])).toThrow(/GitHub environment of preview: "staging" is not valid; environment staging uses it already/);
     expect(() => githubStack([staging, { ...staging, name: "preview" }])).toThrow(/environments\.preview\.branch: "staging" is not valid; environment staging deploys from it already/);
   });

@@ -4,11 +4,11 @@ import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { SERVICES, servicesOf } from "../../catalog";
-import { actionsVariables, githubEnvironmentNames } from "../../constructs/github/settings";
+import { actionsVariables } from "../../constructs/github/settings";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
-import { backendConfigFile, serviceUrlsSecretId, stackName } from "../../lib/naming";
+import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
 import { GENERATED_HEADER, generateWorkflows, phaseWorkflowFile, phaseWorkflowName, TOOLCHAIN, workflowFiles, type Phase } from "../../workflows";
 import { githubStack, synthGithub } from "./helpers";
 
@@ -162,7 +162,9 @@ describe("apply phases", () => {
     const dir = `cdktf.out/stacks/${stackName(env, kind as "services" | "gateway")}`;
     const planStep = plan.steps.find((s) => s.id === "plan")!;
     expect(planStep["working-directory"]).toBe(dir);
-    expect(planStep.run).toMatch(/tofu plan -input=false -lock-timeout=5m -detailed-exitcode -out=plan\.tfplan/);
+    // The plan holds no lock (the builder may not write one); the apply takes it and refuses a stale plan.
+    expect(planStep.run).toMatch(/^tofu plan -lock=false -input=false -detailed-exitcode -out=plan\.tfplan$/m);
+    expect(planStep.run).not.toMatch(/-lock-timeout/);
     const upload = plan.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
     expect(upload.with).toMatchObject({ name: `plan-${stackName(env, kind as "services")}`, "include-hidden-files": true });
     expect(String(upload.with!.path)).toContain(`!${dir}/.terraform`);
@@ -176,6 +178,12 @@ describe("apply phases", () => {
     expect(apply.steps[applyAt].run).toBe("tofu apply -input=false -lock-timeout=5m plan.tfplan\n");
     expect(apply.steps[applyAt]["working-directory"]).toBe(dir);
     expect(runScript(apply)).not.toMatch(/tofu plan|-auto-approve/);
+  });
+
+  it("runs every tofu plan without the state lock, and every apply with it", () => {
+    const commands = allJobs.flatMap((j) => runScript(j.job).split("\n").filter((line) => /^tofu (plan|apply)\b/.test(line)));
+    expect(commands.filter((c) => c.startsWith("tofu plan"))).toHaveLength(ENVIRONMENTS.length * 2);
+    for (const command of commands) expect([command, command.includes("-lock=false")]).toEqual([command, command.startsWith("tofu plan")]);
   });
 
   it("runs production applies in the gated production environment and their plans outside it", () => {
@@ -340,8 +348,33 @@ describe("workflows and the github stack", () => {
     for (const name of used) expect(created.has(name)).toBe(true);
   });
 
+  it("authenticate as the builder in production's builds and plans, and as the deployer only in its gated applies", () => {
+    const accountOf = (environment: string) =>
+      Object.values(resources.github_actions_environment_variable).find(
+        (v) => v.environment === `\${github_repository_environment.${environment}.environment}` && v.variable_name === "GCP_SERVICE_ACCOUNT",
+      )!.value as string;
+    const authenticating = allJobs.filter((j) => j.job.steps.some((s) => s.uses?.startsWith("google-github-actions/auth@")));
+    const accounts = authenticating.map((j) => [j.file, j.id, accountOf(j.job.environment!)]);
+    const builder = "github-builder-production@mindmirror-prod.iam.gserviceaccount.com";
+    const deployer = "github-actions-production@mindmirror-prod.iam.gserviceaccount.com";
+    expect(accounts.filter(([file]) => file.endsWith("-production.yml")).sort()).toEqual(
+      [
+        ["deploy-production.yml", "build", builder],
+        ["deploy-gateway-production.yml", "build", builder],
+        ["tofu-apply-production.yml", "plan", builder],
+        ["tofu-apply-production.yml", "apply", deployer],
+        ["tofu-apply-gateway-production.yml", "plan", builder],
+        ["tofu-apply-gateway-production.yml", "apply", deployer],
+      ].sort(),
+    );
+    for (const [file, , account] of accounts.filter(([file]) => file.endsWith("-staging.yml"))) {
+      expect([file, account]).toEqual([file, "github-actions-staging@mindmirror-69.iam.gserviceaccount.com"]);
+    }
+  });
+
   it("read only Actions variables the github stack publishes", () => {
-    const published = new Set(actionsVariables(staging).map(([name]) => name));
+    const published = new Set(actionsVariables(staging, "deploy").map(([name]) => name));
+    expect(actionsVariables(production, "unattended").map(([name]) => name)).toEqual([...published]);
     const read = new Set([...generated.values()].flatMap((text) => [...text.matchAll(/vars\.([A-Z_]+)/g)].map((m) => m[1])));
     expect(read.size).toBeGreaterThan(2);
     for (const name of read) expect([name, published.has(name)]).toEqual([name, true]);

@@ -1,11 +1,14 @@
 /**
- * Everything the CI identity (`github-actions-<env>`) may do, in one list.
+ * Everything the CI identities may do, one list each: the deployer
+ * (`github-actions-<env>`) and, where the environment has an approval gate,
+ * the builder (`github-builder-<env>`) its unattended jobs use.
  *
  * The deployer applies the services and gateway stacks and pushes images; the
  * foundation stack itself is applied by a person, so nothing here lets CI
- * change IAM outside the resources it deploys. A role added here is a role the
- * pipeline gains: the foundation tests compare this list with a literal copy,
- * so every change to it is a visible test change too.
+ * change IAM outside the resources it deploys. The builder pushes images and
+ * reads what a plan refreshes, and changes nothing that runs. A role added
+ * here is a role the pipeline gains: the foundation tests compare both lists
+ * with literal copies, so every change to them is a visible test change too.
  */
 
 /** Where a deployer role is granted. Each scope is bound by the Deployer construct. */
@@ -120,5 +123,71 @@ export const DEPLOYER_ROLES: readonly DeployerRole[] = [
       "tofu reads and writes state and lock objects (create, read, delete the lock, list workspaces at init); " +
       "an IAM condition keeps it to the services and gateway prefixes of its own environment, so it can " +
       "touch neither the foundation state nor another environment's.",
+  },
+];
+
+/** Where a builder role is granted. Each scope is bound by the Builder construct. */
+export type BuilderScope = Extract<DeployerScope, "project" | "registry" | "service-urls-secret" | "state-prefix">;
+
+/** One grant to the builder: predefined roles only, since each one it needs is read-only or exactly one push. */
+export interface BuilderRole {
+  /** A predefined role (`roles/run.viewer`). */
+  readonly role: string;
+  /** Where it is granted. */
+  readonly scope: BuilderScope;
+  /** What in the unattended jobs needs it, and why it cannot change what runs. */
+  readonly why: string;
+}
+
+/**
+ * The builder's roles: what image builds (phases 1 and 3) and
+ * `tofu plan -lock=false` of the services and gateway stacks (phases 2 and 4)
+ * need. Pushing an image is its only write: a pushed image runs only once an
+ * approved apply points a service at it. No role reads a secret value except
+ * the service URLs, which are not secret.
+ */
+export const BUILDER_ROLES: readonly BuilderRole[] = [
+  {
+    role: "roles/artifactregistry.writer",
+    scope: "registry",
+    why:
+      "phases 1 and 3 push the service and gateway images; on the one repository. Tags are immutable, so a push " +
+      "cannot replace an image a tfvars file names, and nothing runs it until an approved apply does.",
+  },
+  {
+    role: "roles/secretmanager.secretAccessor",
+    scope: "service-urls-secret",
+    why:
+      "phase 3 builds the gateway from service-urls-<env>, and a plan of the services stack refreshes its secret " +
+      "version, which reads the payload. On that one secret, whose URLs are not secret; no other value.",
+  },
+  {
+    role: "roles/run.viewer",
+    scope: "project",
+    why:
+      "plans refresh the Cloud Run services and their invoker IAM (run.services.get, getIamPolicy). Read-only; " +
+      "on the project because the services stack creates the services (a new one needs no foundation change) " +
+      "and its import blocks read services that are not in state yet.",
+  },
+  {
+    role: "roles/iam.serviceAccountViewer",
+    scope: "project",
+    why:
+      "plans refresh the runtime service accounts (iam.serviceAccounts.get), which the services stack creates, " +
+      "so on the project. Read-only: no actAs, no tokens, no keys (only their metadata), no IAM changes.",
+  },
+  {
+    role: "roles/secretmanager.viewer",
+    scope: "project",
+    why:
+      "plans refresh the secrets' IAM grants and service-urls-<env> (secrets.get, getIamPolicy, versions.get). " +
+      "Metadata only: it cannot read a secret value (no versions.access).",
+  },
+  {
+    role: "roles/storage.objectViewer",
+    scope: "state-prefix",
+    why:
+      "tofu init and tofu plan -lock=false read the services and gateway state and list workspaces; the deployer's " +
+      "prefix condition keeps it to those prefixes. No write: the apply job takes the lock and rejects a stale plan.",
   },
 ];

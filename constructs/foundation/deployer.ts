@@ -20,7 +20,7 @@ const CUSTOM_ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
 /** Props of {@link Deployer}: the resources it is granted on, as objects or as names that exist outside this stack. */
 export interface DeployerProps {
   readonly environment: EnvironmentConfig;
-  /** Where the pipeline's GitHub tokens come from; its repository may impersonate the deployer. */
+  /** Where the pipeline's GitHub tokens come from; its deploy jobs may impersonate the deployer. */
   readonly identity: GithubIdentity;
   /** The repository the deployer pushes to. */
   readonly registry: ImageRegistry;
@@ -43,7 +43,8 @@ export interface DeployerProps {
 
 /**
  * The service account GitHub Actions deploy as (`github-actions-<env>`), the
- * Workload Identity binding that lets this repository's workflows become it,
+ * Workload Identity binding that lets this repository's deploy jobs become it
+ * (with an approval gate, only jobs of the gated GitHub environment),
  * and its roles, each on the narrowest resource that can carry it. Its roles
  * come from one list, {@link DEPLOYER_ROLES}.
  */
@@ -73,11 +74,11 @@ export class Deployer extends Construct {
     if (props.importExisting === true) this.account.importFrom(`projects/${project}/serviceAccounts/${deployerEmail(env)}`);
     this.member = `serviceAccount:${this.account.email}`;
 
-    // Only workflows of this repository that passed the provider's condition may become the deployer.
+    // Behind a gate only approved jobs (the gated GitHub environment's) may become the deployer; else this repository's.
     new ServiceAccountIamMember(this, "workload-identity-user", {
       serviceAccountId: this.account.name,
       role: "roles/iam.workloadIdentityUser",
-      member: props.identity.repositoryPrincipalSet,
+      member: props.identity.principalSetFor("deploy"),
     }).overrideLogicalId("deployer_workload_identity_user");
 
     for (const role of DEPLOYER_ROLES) this.bind(role);
@@ -160,7 +161,7 @@ export class Deployer extends Construct {
 }
 
 /** A readable Terraform name from parts: `("deployer", "iam.serviceAccountUser", "agent-service")` -> `deployer_iam_service_account_user_agent_service`. */
-function terraformName(...parts: string[]): string {
+export function terraformName(...parts: string[]): string {
   return parts
     .map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase())
     .join("_");

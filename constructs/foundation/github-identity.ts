@@ -4,14 +4,15 @@ import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
+import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
 
 /** GitHub Actions' OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
- * Token claims copied into attributes: `repository` for the principal set the
- * deployer trusts, the rest so audit logs show which ref, environment and
- * person ran a job.
+ * Token claims copied into attributes: `repository` and `environment` for the
+ * principal sets the CI accounts trust, the rest so audit logs show which ref
+ * and person ran a job.
  */
 export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
   "google.subject": "assertion.sub",
@@ -29,25 +30,23 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
 /**
  * The CEL condition a GitHub token must meet to be exchanged at all: it comes
- * from this repository and, where the environment gates deploys behind a
- * GitHub environment, from a job running in that environment (so only an
- * approved job can act in production).
+ * from this repository and, where the environment has an approval gate, from a
+ * job running in one of its two GitHub environments (the gated one, or the
+ * ungated one of builds and plans). Which account a token may then become is
+ * decided by the accounts' own bindings, per GitHub environment.
  */
 export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
   check(GITHUB_NAME.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
   check(GITHUB_NAME.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
-  const clauses = [`assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}`];
-  const environment = env.approval.githubEnvironment;
-  if (environment !== undefined) {
-    check(
-      GITHUB_ENVIRONMENT.test(environment),
-      `environments.${env.name}.approval.githubEnvironment`,
-      environment,
-      "use letters, digits, '.', '_' or '-'",
-    );
-    clauses.push(`assertion.environment == ${JSON.stringify(environment)}`);
+  const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}`;
+  const names = githubEnvironmentNames(env, github);
+  if (!names.gated) return repository;
+  const environments = [...new Set([names.deploy, names.unattended])];
+  for (const name of environments) {
+    check(GITHUB_ENVIRONMENT.test(name), `GitHub environment of ${env.name}`, name, "use letters, digits, '.', '_' or '-' (approval.githubEnvironment, github.unattendedEnvironmentSuffix)");
   }
-  return clauses.join(" && ");
+  const admitted = environments.map((name) => `assertion.environment == ${JSON.stringify(name)}`).join(" || ");
+  return `${repository} && (${admitted})`;
 }
 
 /** Props of {@link GithubIdentity}. */
@@ -72,6 +71,8 @@ export class GithubIdentity extends Construct {
   readonly provider: IamWorkloadIdentityPoolProvider;
   /** The token condition the provider enforces. */
   readonly attributeCondition: string;
+  /** The GitHub environments the environment's jobs run in. */
+  readonly githubEnvironments: GithubEnvironmentNames;
   private readonly github: GithubConfig;
 
   constructor(scope: Construct, id: string, props: GithubIdentityProps) {
@@ -80,6 +81,7 @@ export class GithubIdentity extends Construct {
     const project = env.project.id;
     this.github = github;
     this.attributeCondition = githubAttributeCondition(env, github);
+    this.githubEnvironments = githubEnvironmentNames(env, github);
 
     this.pool = new IamWorkloadIdentityPool(this, "pool", {
       project,
@@ -116,5 +118,17 @@ export class GithubIdentity extends Construct {
   /** Every identity from this repository's workflows that passed the provider's condition. */
   get repositoryPrincipalSet(): string {
     return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository/${this.github.owner}/${this.github.repository}`;
+  }
+
+  /**
+   * Who may become the account that jobs of kind `job` use. With an approval
+   * gate, only the jobs of that kind's GitHub environment (`production` for
+   * `deploy`, `production-ci` for `unattended`): an unapproved job cannot
+   * become the deployer. Without one, every job of this repository.
+   */
+  principalSetFor(job: CiJob): string {
+    if (!this.githubEnvironments.gated) return this.repositoryPrincipalSet;
+    // The provider's condition has already limited the pool's tokens to this repository.
+    return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.environment/${this.githubEnvironments[job]}`;
   }
 }

@@ -1,5 +1,13 @@
+export { Builder, type BuilderProps } from "./builder";
 export { Deployer, type DeployerProps } from "./deployer";
-export { DEPLOYER_ROLES, type DeployerRole, type DeployerScope } from "./deployer-roles";
+export {
+  BUILDER_ROLES,
+  DEPLOYER_ROLES,
+  type BuilderRole,
+  type BuilderScope,
+  type DeployerRole,
+  type DeployerScope,
+} from "./deployer-roles";
 export {
   GITHUB_ATTRIBUTE_MAPPING,
   GITHUB_ISSUER,

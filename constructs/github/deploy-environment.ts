@@ -5,7 +5,8 @@ import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Annotations } from "../../lib/cdk";
-import { actionsVariables, addressPart, deploymentBranches, githubEnvironmentNames, type GithubEnvironmentNames } from "./settings";
+import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
+import { actionsVariables, addressPart, deploymentBranches } from "./settings";
 
 export interface DeployEnvironmentProps {
   /** The deployment environment whose GitHub side this is. */
@@ -17,7 +18,8 @@ export interface DeployEnvironmentProps {
 /**
  * The GitHub side of one deployment environment: the GitHub environment(s)
  * its jobs run in, each restricted to the branches that deploy it and holding
- * the Actions variables the workflows authenticate with; on the gated one, the
+ * the Actions variables the workflows authenticate with (the deployer's in the
+ * gated one, the builder's in the ungated one); on the gated one, the
  * required reviewers who approve `tofu apply`. Warns at synth when those
  * settings would leave a deploy without a working approval.
  */
@@ -32,12 +34,13 @@ export class DeployEnvironment extends Construct {
     const { environment: env, github } = props;
     this.names = githubEnvironmentNames(env, github);
 
-    this.addEnvironment(env, github, this.names.deploy, this.names.gated);
-    if (this.names.unattended !== this.names.deploy) this.addEnvironment(env, github, this.names.unattended, false);
+    // Where both kinds of job share one environment (no gate), it holds the deployer's variables.
+    this.addEnvironment(env, github, this.names.deploy, this.names.gated, "deploy");
+    if (this.names.unattended !== this.names.deploy) this.addEnvironment(env, github, this.names.unattended, false, "unattended");
     this.warnOnUnapprovableGate(env);
   }
 
-  private addEnvironment(env: EnvironmentConfig, github: GithubConfig, name: string, gated: boolean): void {
+  private addEnvironment(env: EnvironmentConfig, github: GithubConfig, name: string, gated: boolean, job: CiJob): void {
     const { approval } = env;
     const hasReviewers = approval.reviewerUserIds.length + approval.reviewerTeamIds.length > 0;
     const environment = new RepositoryEnvironment(this, name, {
@@ -62,7 +65,7 @@ export class DeployEnvironment extends Construct {
       policy.overrideLogicalId(`${addressPart(name)}_${addressPart(branch)}`);
     }
 
-    for (const [variableName, value] of actionsVariables(env)) {
+    for (const [variableName, value] of actionsVariables(env, job)) {
       const variable = new ActionsEnvironmentVariable(this, `${name}-${variableName}`, {
         repository: github.repository,
         environment: environment.environment,

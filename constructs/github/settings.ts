@@ -1,35 +1,13 @@
 /**
  * What the `github` stack publishes and the generated workflows rely on, derived
- * from one environment and the repository config: GitHub environment names,
- * the branches that may deploy, and the Actions variables. Pure functions, so
- * the stack and the workflow generator cannot disagree.
+ * from one environment and the repository config: the branches that may deploy
+ * and the Actions variables. Pure functions, so the stack and the workflow
+ * generator cannot disagree. The GitHub environment names themselves are in
+ * lib/naming, since the foundation binds its accounts to them too.
  */
 import type { EnvironmentConfig } from "../../environments/types";
 import type { GithubConfig } from "../../environments/github";
-import { deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
-
-/** The GitHub environments the jobs of one deployment environment run in. */
-export interface GithubEnvironmentNames {
-  /**
-   * Where `tofu apply` runs. When the environment sets `approval.githubEnvironment`,
-   * this is that environment and its required reviewers are the approval gate.
-   */
-  readonly deploy: string;
-  /**
-   * Where unattended jobs run (image builds, plans): never gated, so they do not
-   * wait for a person. The same as `deploy` when `deploy` has no gate.
-   */
-  readonly unattended: string;
-  /** True when `deploy` is an approval gate. */
-  readonly gated: boolean;
-}
-
-/** The GitHub environments of `env`: `staging` for everything; `production` (gated) and `production-ci`. */
-export function githubEnvironmentNames(env: EnvironmentConfig, github: GithubConfig): GithubEnvironmentNames {
-  const gate = env.approval.githubEnvironment;
-  if (gate === undefined) return { deploy: env.name, unattended: env.name, gated: false };
-  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, gated: true };
-}
+import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "../../lib/naming";
 
 /** Every distinct GitHub environment of `env`, deploy first. */
 export function githubEnvironmentsOf(env: EnvironmentConfig, github: GithubConfig): string[] {
@@ -65,14 +43,19 @@ export const ACTIONS_VARIABLES = {
   registry: "GCP_REGISTRY",
 } as const;
 
-/** Name -> value of each Actions variable of `env`, in a stable order. */
-export function actionsVariables(env: EnvironmentConfig): ReadonlyArray<readonly [string, string]> {
+/**
+ * Name -> value of each Actions variable of the GitHub environment where `env`'s
+ * jobs of kind `job` run, in a stable order. Only the service account differs:
+ * the deployer where `tofu apply` runs, the builder where unattended jobs run
+ * (the deployer too where there is no gate, and so no builder).
+ */
+export function actionsVariables(env: EnvironmentConfig, job: CiJob): ReadonlyArray<readonly [string, string]> {
   return [
     [ACTIONS_VARIABLES.projectId, env.project.id],
     [ACTIONS_VARIABLES.projectNumber, env.project.number],
     [ACTIONS_VARIABLES.region, env.region],
     [ACTIONS_VARIABLES.workloadIdentityProvider, workloadIdentityProviderName(env)],
-    [ACTIONS_VARIABLES.serviceAccount, deployerEmail(env)],
+    [ACTIONS_VARIABLES.serviceAccount, ciAccountEmail(env, job)],
     [ACTIONS_VARIABLES.registry, registryUrl(env)],
   ];
 }
