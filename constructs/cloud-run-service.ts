@@ -14,6 +14,7 @@ import {
   urlEnvName,
 } from "../lib/naming";
 import { ALL_USERS, InvokerGrant } from "./invoker-grant";
+import { importExisting } from "./import-existing";
 
 /** Cloud Run's defaults, written out so a plan never shows them drifting. */
 const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" };
@@ -107,7 +108,7 @@ export class CloudRunService extends Construct {
     });
     this.service.overrideLogicalId(resourceName(def.name));
     if (env.importExisting) {
-      this.service.importFrom(`projects/${env.project.id}/locations/${env.region}/services/${this.name}`);
+      importExisting(this.service, `projects/${env.project.id}/locations/${env.region}/services/${this.name}`);
     }
 
     if (def.public === true || env.invoker.unauthenticatedBackends === true) {

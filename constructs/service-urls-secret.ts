@@ -4,6 +4,7 @@ import type { ITerraformDependable } from "../lib/cdk";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import { serviceUrlsSecretId } from "../lib/naming";
+import { importExisting } from "./import-existing";
 
 export interface ServiceUrlsSecretProps {
   readonly environment: EnvironmentConfig;
@@ -38,7 +39,7 @@ export class ServiceUrlsSecret extends Construct {
       deletionProtection: env.deletionProtection,
     });
     this.secret.overrideLogicalId("service_urls");
-    if (env.importExisting) this.secret.importFrom(`projects/${env.project.id}/secrets/${serviceUrlsSecretId(env)}`);
+    if (env.importExisting) importExisting(this.secret, `projects/${env.project.id}/secrets/${serviceUrlsSecretId(env)}`);
 
     const sorted = Object.keys(props.urls).sort().map((key) => [key, props.urls[key]]);
     this.document = JSON.stringify(Object.fromEntries(sorted));

@@ -15,6 +15,7 @@ export {
   GcsBackend,
   StringConcat,
   TerraformBackend,
+  TerraformElement,
   TerraformOutput,
   TerraformRemoteState,
   TerraformResource,

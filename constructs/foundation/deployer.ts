@@ -11,6 +11,7 @@ import { DEPLOYER_ROLES, type DeployerRole, type DeployerScope } from "./deploye
 import type { GithubIdentity } from "./github-identity";
 import type { ImageRegistry } from "./image-registry";
 import { StatePrefixAccess } from "./state-bucket";
+import { importExisting } from "../import-existing";
 
 /** A predefined role's name. Anything else in DEPLOYER_ROLES is a custom role id. */
 const PREDEFINED = /^roles\/[A-Za-z0-9_.]+$/;
@@ -71,7 +72,7 @@ export class Deployer extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.account.overrideLogicalId("deployer");
-    if (props.importExisting === true) this.account.importFrom(`projects/${project}/serviceAccounts/${deployerEmail(env)}`);
+    if (props.importExisting === true) importExisting(this.account, `projects/${project}/serviceAccounts/${deployerEmail(env)}`);
     this.member = `serviceAccount:${this.account.email}`;
 
     // Behind a gate only approved jobs (the gated GitHub environment's) may become the deployer; else this repository's.

@@ -5,6 +5,7 @@ import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
+import { importExisting } from "../import-existing";
 
 /** GitHub Actions' OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -110,8 +111,8 @@ export class GithubIdentity extends Construct {
 
     if (props.importExisting === true) {
       const poolName = `projects/${project}/locations/global/workloadIdentityPools/${env.ci.workloadIdentityPool}`;
-      this.pool.importFrom(poolName);
-      this.provider.importFrom(`${poolName}/providers/${env.ci.workloadIdentityProvider}`);
+      importExisting(this.pool, poolName);
+      importExisting(this.provider, `${poolName}/providers/${env.ci.workloadIdentityProvider}`);
     }
   }
 

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
 import { registryUrl } from "../../lib/naming";
+import { importExisting } from "../import-existing";
 
 /**
  * Versions of each image kept whatever their age: the rollback window. A
@@ -80,7 +81,8 @@ export class ImageRegistry extends Construct {
     });
     this.repository.overrideLogicalId("mindmirror");
     if (props.importExisting === true) {
-      this.repository.importFrom(
+      importExisting(
+        this.repository,
         `projects/${env.project.id}/locations/${env.registry.location}/repositories/${env.registry.repository}`,
       );
     }

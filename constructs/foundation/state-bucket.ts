@@ -3,6 +3,7 @@ import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucke
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
+import { importExisting } from "../import-existing";
 
 /** A state prefix as environments/validate.ts allows it; also keeps a quote out of the CEL expression. */
 const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
@@ -67,7 +68,7 @@ export class StateBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     this.bucket.overrideLogicalId("tofu_state");
-    if (props.importExisting === true) this.bucket.importFrom(`${env.project.id}/${env.backend.bucket}`);
+    if (props.importExisting === true) importExisting(this.bucket, `${env.project.id}/${env.backend.bucket}`);
   }
 }
 
