@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { SERVICES, validateCatalog, type ServiceDefinition } from "../catalog";
 import { Builder } from "../constructs/foundation/builder";
+import type { CiGrantTargets } from "../constructs/foundation/ci-account";
 import { Deployer } from "../constructs/foundation/deployer";
 import { GithubIdentity } from "../constructs/foundation/github-identity";
 import { ImageRegistry } from "../constructs/foundation/image-registry";
@@ -71,29 +72,18 @@ export class FoundationStack extends EnvironmentStack {
     const pipelineKinds = [...new Set<StackKind>(catalog.map((s) => s.stack))].sort();
     // The pipeline must not reach the state of the stack that defines its own permissions.
     check(!pipelineKinds.includes("foundation"), "catalog stack", "foundation", "deploy services from the services or gateway stack");
-    const stateBucket = this.stateBucket?.bucket.name ?? env.backend.bucket;
-    const statePrefixes = pipelineKinds.map((kind) => statePrefix(env, kind));
-    this.deployer = new Deployer(this, "deployer", {
-      environment: env,
-      identity: this.identity,
+    const targets: CiGrantTargets = {
       registry: this.registry,
       runtimeAccounts: Object.fromEntries(catalog.map((s) => [s.name, serviceAccountEmail(env, serviceAccountId(env, s.name))])),
       serviceSecrets: [...new Set(catalog.flatMap((s) => s.secretEnv))].sort().map(secretId),
       urlsSecret: serviceUrlsSecretId(env),
-      stateBucket,
-      statePrefixes,
-      importExisting,
-    });
+      stateBucket: this.stateBucket?.bucket.name ?? env.backend.bucket,
+      statePrefixes: pipelineKinds.map((kind) => statePrefix(env, kind)),
+    };
+    this.deployer = new Deployer(this, "deployer", { environment: env, identity: this.identity, importExisting, ...targets });
     // validateEnvironment ties the builder to the gate: an account id is set exactly where approval.githubEnvironment is.
     if (env.ci.builderAccountId !== undefined) {
-      this.builder = new Builder(this, "builder", {
-        environment: env,
-        identity: this.identity,
-        registry: this.registry,
-        urlsSecret: serviceUrlsSecretId(env),
-        stateBucket,
-        statePrefixes,
-      });
+      this.builder = new Builder(this, "builder", { environment: env, identity: this.identity, ...targets });
     }
 
     // What the workflows' google-github-actions/auth step needs, readable with `tofu output`.

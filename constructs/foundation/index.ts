@@ -1,4 +1,5 @@
 export { Builder, type BuilderProps } from "./builder";
+export { CiAccount, terraformName, type CiAccountProps, type CiGrantTargets } from "./ci-account";
 export { Deployer, type DeployerProps } from "./deployer";
 export {
   BUILDER_ROLES,
