@@ -41,11 +41,14 @@ export interface EnvironmentConfig {
   };
 
   /**
-   * Adopt the Cloud Run services and the `service-urls-<env>` secret that
-   * today's HCL created: emit `import` blocks so the first apply takes them
-   * over instead of failing with "already exists". Once they are in state the
-   * blocks are no-ops. Turn it off for a new environment, where there is
-   * nothing to import (an import of a missing object fails the plan).
+   * Adopt what already exists in the live project: emit `import` blocks for
+   * the Cloud Run services and the `service-urls-<env>` secret (services
+   * stack) and for the registry, the Workload Identity pool and provider, the
+   * deployer account and the state bucket (foundation stack), so the first
+   * apply takes them over instead of failing with "already exists". Once they
+   * are in state the blocks are no-ops. Turn it off for a new environment,
+   * where there is nothing to import (an import of a missing object fails the
+   * plan).
    */
   readonly importExisting: boolean;
 
