@@ -1,12 +1,12 @@
 /** Phases 1 and 3: build images from the application repository, then commit or propose the new tags. */
 import type { ServiceDefinition } from "../catalog";
-import { PIPELINE_LABELS } from "../constructs/github/settings";
-import { serviceUrlsSecretId, tfvarsFile } from "../lib/naming";
-import { phaseWorkflowFile, phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
+import { serviceUrlsSecretId } from "../lib/naming";
+import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
+import { publishPermissions, publishTfvars, tfvarsPath } from "./publish";
 import { failureReportJob } from "./report";
 import { appVersion, authenticate, checkoutApp, checkoutRepository, configureDocker, installNode, RUN_URL, variable } from "./steps";
-import { ACTIONS, APP_DIR, SECRETS, TOOLCHAIN } from "./toolchain";
+import { APP_DIR, TOOLCHAIN } from "./toolchain";
 
 /** Phases 1 and 3: build and push images of `deployables`, then point the tfvars file at them. */
 export function buildPhase(ctx: Context, phase: 1 | 3, deployables: readonly ServiceDefinition[]): Workflow {
@@ -35,7 +35,11 @@ export function buildPhase(ctx: Context, phase: 1 | 3, deployables: readonly Ser
       version,
       build,
       "update-tfvars": update,
-      report: failureReportJob(ctx, ["version", "build", "update-tfvars"], `❌ ${title(env)} ${gateway ? "gateway image" : "image"} build failed`, gateway),
+      report: failureReportJob(ctx, ["version", "build", "update-tfvars"], {
+        title: `❌ ${title(env)} ${gateway ? "gateway image" : "image"} build failed`,
+        outcome: "An image build failed",
+        gateway,
+      }),
     },
   };
 }
@@ -120,59 +124,30 @@ function gatewayBuildJob(ctx: Context, gateways: readonly ServiceDefinition[]): 
 /** Points the environment's tfvars file at the new tag, then commits it or opens a PR. */
 function updateTfvarsJob(ctx: Context, deployables: readonly ServiceDefinition[], what: string, gateway: boolean): Job {
   const { env } = ctx;
-  const tfvars = `environments/${tfvarsFile(env)}`;
+  const tfvars = tfvarsPath(ctx);
   const message = `deploy(${env.name}): ${what} \${{ needs.version.outputs.tag }}`;
   const setImages: Step = {
     name: `Point ${tfvars} at the new ${what}`,
     env: { TAG: "${{ needs.version.outputs.tag }}" },
     run: deployables.map((s) => `npm run -s set-image -- --env ${env.name} --service ${s.name} --tag "$TAG"`).join("\n") + "\n",
   };
-  const publish: Step = ctx.byPullRequest
-    ? {
-        name: `Open a pull request to ${env.branch}`,
-        uses: ACTIONS.createPullRequest,
-        with: {
-          token: `\${{ secrets.${SECRETS.deployPullRequestToken} || github.token }}`,
-          base: env.branch,
-          branch: `deploy/${env.name}/${gateway ? "gateway" : "services"}`,
-          "add-paths": tfvars,
-          "commit-message": message,
-          title: message,
-          body: [
-            `Built by ${RUN_URL}.`,
-            "",
-            `Merging starts **${phaseWorkflowName(env, gateway ? 4 : 2)}**: it plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
-          ].join("\n"),
-          labels: [PIPELINE_LABELS.deployment, env.name, ...(gateway ? [PIPELINE_LABELS.gateway] : [])].join(","),
-          "delete-branch": true,
-        },
-      }
-    : {
-        // Pushed with the job's token, which starts no workflow: the next phase follows by workflow_run.
-        name: `Commit to ${env.branch}`,
-        env: { TFVARS: tfvars, MESSAGE: message, BRANCH: env.branch, TOKEN: "${{ github.token }}" },
-        run: [
-          'git config user.name "github-actions[bot]"',
-          'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
-          'git add "$TFVARS"',
-          "if git diff --cached --quiet; then",
-          '  echo "The tfvars file already names these images; nothing to commit."',
-          "  exit 0",
-          "fi",
-          'git commit -m "$MESSAGE"',
-          // The token goes to these two commands only (as actions/checkout would set it), not to .git/config.
-          'auth=(-c "http.https://github.com/.extraheader=AUTHORIZATION: basic $(printf \'x-access-token:%s\' "$TOKEN" | base64 -w0)")',
-          // Another push may have landed during the build.
-          'git "${auth[@]}" pull --rebase origin "$BRANCH"',
-          'git "${auth[@]}" push origin "HEAD:$BRANCH"',
-          "",
-        ].join("\n"),
-      };
+  const publish = publishTfvars(ctx, {
+    message,
+    pullRequestBranch: `deploy/${env.name}/${gateway ? "gateway" : "services"}`,
+    pullRequestBody: [
+      `Built by ${RUN_URL}.`,
+      "",
+      `Merging starts **${phaseWorkflowName(env, gateway ? 4 : 2)}**: it plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
+    ].join("\n"),
+    gateway,
+  });
   return {
     name: ctx.byPullRequest ? "Propose the new images" : "Commit the new images",
     runsOn: TOOLCHAIN.runner,
     needs: ["version", "build"],
-    permissions: ctx.byPullRequest ? { contents: "write", pullRequests: "write" } : { contents: "write" },
+    permissions: publishPermissions(ctx),
+    // Shared with the other image update of this environment and with its rollback.
+    concurrency: imageUpdateConcurrency(env),
     timeoutMinutes: 10,
     steps: [
       // Full history: the commit is rebased onto whatever landed on the branch meanwhile.

@@ -2,7 +2,7 @@
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import type { GithubEnvironmentNames } from "../lib/naming";
-import type { Triggers } from "./model";
+import type { Concurrency, Triggers } from "./model";
 
 /** The phases, in order. */
 export type Phase = 1 | 2 | 3 | 4;
@@ -21,6 +21,26 @@ export function phaseWorkflowName(env: EnvironmentConfig, phase: Phase): string 
 /** The file of a phase under `.github/workflows/`: `tofu-apply-gateway-staging.yml`. */
 export function phaseWorkflowFile(env: EnvironmentConfig, phase: Phase): string {
   return { 1: `deploy-${env.name}.yml`, 2: `tofu-apply-${env.name}.yml`, 3: `deploy-gateway-${env.name}.yml`, 4: `tofu-apply-gateway-${env.name}.yml` }[phase];
+}
+
+/** The hand-started rollback of an environment's images: `Rollback - Staging`. */
+export function rollbackWorkflowName(env: EnvironmentConfig): string {
+  return `Rollback - ${title(env)}`;
+}
+
+/** The rollback's file under `.github/workflows/`: `rollback-staging.yml`. */
+export function rollbackWorkflowFile(env: EnvironmentConfig): string {
+  return `rollback-${env.name}.yml`;
+}
+
+/**
+ * Every job that writes an environment's tfvars file (the image updates of
+ * phases 1 and 3, the rollback) runs in this one group: two never edit and
+ * push (or propose) it at once, so a rollback cannot interleave with an image
+ * update and end up half applied. Queued, never cancelled half-way.
+ */
+export function imageUpdateConcurrency(env: EnvironmentConfig): Concurrency {
+  return { group: `image-updates-${env.name}`, cancelInProgress: false };
 }
 
 /** Every environment tfvars file: a push that changes only these moves images, it does not ask for new ones. */

@@ -13,8 +13,9 @@ import { pipelineWorkflows } from "./pipeline";
 import { pullRequestWorkflow } from "./pull-request";
 import { renderWorkflow } from "./render";
 
-export type { Job, Permissions, Step, Triggers, Workflow, WorkflowFile, WorkflowRole } from "./model";
-export { phaseWorkflowFile, phaseWorkflowName, type Phase } from "./pipeline";
+export type { DispatchInput, Job, Permissions, Step, Triggers, Workflow, WorkflowFile, WorkflowRole } from "./model";
+export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Phase } from "./pipeline";
+export { ROLLBACK_REF_INPUT } from "./rollback";
 export { GENERATED_HEADER, renderWorkflow, toGithubObject } from "./render";
 export { ACTIONS, SECRETS, TOOLCHAIN } from "./toolchain";
 
@@ -28,7 +29,7 @@ export interface WorkflowSources {
   readonly catalog?: readonly ServiceDefinition[];
 }
 
-/** The workflow models, pull-request workflow first, then each environment's phases in order. */
+/** The workflow models, pull-request workflow first, then each environment's phases in order and its rollback. */
 export function workflowFiles(sources: WorkflowSources = {}): WorkflowFile[] {
   const environments = sources.environments ?? ENVIRONMENTS;
   const github = sources.github ?? GITHUB;

@@ -37,8 +37,18 @@ export interface Triggers {
   readonly pullRequest?: { readonly branches: readonly string[] };
   /** Another workflow of this repository completed (runs on the default branch). */
   readonly workflowRun?: { readonly workflows: readonly string[] };
-  /** The "Run workflow" button. */
-  readonly workflowDispatch?: true;
+  /** The "Run workflow" button (and `gh workflow run`), with the inputs it asks for, if any. */
+  readonly workflowDispatch?: true | { readonly inputs: Readonly<Record<string, DispatchInput>> };
+}
+
+/** One input of the "Run workflow" form; jobs read it as `inputs.<name>`. */
+export interface DispatchInput {
+  /** Shown under the field in the form. */
+  readonly description: string;
+  /** The run cannot start without it. */
+  readonly required: boolean;
+  /** Free text only: whatever it holds reaches scripts through `env`, and a script checks it. */
+  readonly type: "string";
 }
 
 /** One step: an action (`uses`) or a shell script (`run`). */
@@ -87,7 +97,8 @@ export interface Workflow {
 /** Where a workflow sits in the pipeline, for readers and tests. */
 export type WorkflowRole =
   | { readonly kind: "pull-request" }
-  | { readonly kind: "phase"; readonly environment: string; readonly phase: 1 | 2 | 3 | 4 };
+  | { readonly kind: "phase"; readonly environment: string; readonly phase: 1 | 2 | 3 | 4 }
+  | { readonly kind: "rollback"; readonly environment: string };
 
 /** A workflow and the file it is written to under `.github/workflows/`. */
 export interface WorkflowFile {

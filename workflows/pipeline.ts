@@ -15,6 +15,9 @@
  *   ungated `<env>-ci` environment as the read-mostly builder
  *   (`ci.builderAccountId`); success is recorded in an issue.
  * - `backend.mode`: `partial` adds `-backend-config=<env>.backend.hcl` to init.
+ *
+ * Beside the phases, a hand-started rollback restores the tfvars file of an
+ * earlier ref and publishes it the way the image updates do (`rollback.ts`).
  */
 import { servicesOf, type ServiceDefinition } from "../catalog";
 import type { GithubConfig } from "../environments/github";
@@ -23,12 +26,13 @@ import { check } from "../lib/errors";
 import { githubEnvironmentNames } from "../lib/naming";
 import { applyPhase } from "./apply-phase";
 import { buildPhase } from "./build-phase";
-import { phaseWorkflowFile, type Context, type Phase } from "./context";
+import { phaseWorkflowFile, rollbackWorkflowFile, type Context, type Phase } from "./context";
 import type { Workflow, WorkflowFile } from "./model";
+import { rollbackWorkflow } from "./rollback";
 
-export { phaseWorkflowFile, phaseWorkflowName, type Phase } from "./context";
+export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Phase } from "./context";
 
-/** The four phase workflows of `env`. */
+/** The four phase workflows of `env`, in order, then its rollback. */
 export function pipelineWorkflows(env: EnvironmentConfig, github: GithubConfig, catalog: readonly ServiceDefinition[]): WorkflowFile[] {
   const ctx: Context = { env, github, names: githubEnvironmentNames(env, github), byPullRequest: env.approval.imageUpdatesByPullRequest };
   const services = servicesOf(catalog, "services");
@@ -40,5 +44,8 @@ export function pipelineWorkflows(env: EnvironmentConfig, github: GithubConfig, 
     [3, buildPhase(ctx, 3, gateways)],
     [4, applyPhase(ctx, 4, "gateway", gateways)],
   ];
-  return phases.map(([phase, workflow]) => ({ file: phaseWorkflowFile(env, phase), role: { kind: "phase", environment: env.name, phase }, workflow }));
+  return [
+    ...phases.map(([phase, workflow]): WorkflowFile => ({ file: phaseWorkflowFile(env, phase), role: { kind: "phase", environment: env.name, phase }, workflow })),
+    { file: rollbackWorkflowFile(env), role: { kind: "rollback", environment: env.name }, workflow: rollbackWorkflow(ctx) },
+  ];
 }

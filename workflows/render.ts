@@ -28,12 +28,17 @@ function concurrency(c: Concurrency | undefined): Plain | undefined {
   return c && { group: c.group, "cancel-in-progress": c.cancelInProgress };
 }
 
+function dispatch(d: NonNullable<Triggers["workflowDispatch"]>): Plain {
+  if (d === true) return {};
+  return { inputs: Object.fromEntries(Object.entries(d.inputs).map(([name, i]) => [name, { description: i.description, required: i.required, type: i.type }])) };
+}
+
 function triggers(on: Triggers): Plain {
   return compact({
     push: on.push && compact({ branches: [...on.push.branches], "paths-ignore": on.push.pathsIgnore && [...on.push.pathsIgnore] }),
     pull_request: on.pullRequest && { branches: [...on.pullRequest.branches] },
     workflow_run: on.workflowRun && { workflows: [...on.workflowRun.workflows], types: ["completed"] },
-    workflow_dispatch: on.workflowDispatch && {},
+    workflow_dispatch: on.workflowDispatch && dispatch(on.workflowDispatch),
   });
 }
 

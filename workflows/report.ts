@@ -1,6 +1,6 @@
 /** The jobs that open issues when a phase fails, and when an approved apply succeeds. */
 import { PIPELINE_LABELS } from "../constructs/github/settings";
-import type { Context } from "./context";
+import { rollbackWorkflowName, type Context } from "./context";
 import type { Job, Step } from "./model";
 import { openIssue, RUN_URL } from "./steps";
 import { TOOLCHAIN } from "./toolchain";
@@ -29,7 +29,7 @@ export function reportJob(ctx: Context, needs: string[], subject: string, gatewa
       if: failed,
       title: `❌ ${subject} failed`,
       labels: issueLabels(ctx, gateway, PIPELINE_LABELS.failure),
-      body: `${issueBody(ctx, "A deployment failed")}\n\nTo roll back, see the README, "Rollback".`,
+      body: `${issueBody(ctx, "A deployment failed")}\n\nTo roll back, run **${rollbackWorkflowName(ctx.env)}** with the last good commit (README, "Rollback").`,
     }),
   ];
   if (ctx.names.gated) {
@@ -54,8 +54,20 @@ export function reportJob(ctx: Context, needs: string[], subject: string, gatewa
   };
 }
 
-/** The failure issue of a build phase. */
-export function failureReportJob(ctx: Context, needs: string[], issueTitle: string, gateway: boolean): Job {
+/** What a failure issue of a workflow without an apply says, beyond the run and who started it. */
+export interface FailureIssue {
+  /** Issue title, e.g. `❌ Staging image build failed`. */
+  readonly title: string;
+  /** Sentence start naming what failed: `An image build failed`. */
+  readonly outcome: string;
+  /** More list items for the body, e.g. the ref a rollback was asked for. */
+  readonly details?: readonly string[];
+  /** Adds the `gateway` label. */
+  readonly gateway: boolean;
+}
+
+/** The failure issue of a workflow that applies nothing itself: the build phases and the rollbacks. */
+export function failureReportJob(ctx: Context, needs: string[], issue: FailureIssue): Job {
   const failed = "contains(needs.*.result, 'failure')";
   return {
     name: "Report",
@@ -68,9 +80,15 @@ export function failureReportJob(ctx: Context, needs: string[], issueTitle: stri
       openIssue({
         name: "Open a failure issue",
         if: failed,
-        title: issueTitle,
-        labels: issueLabels(ctx, gateway, PIPELINE_LABELS.failure),
-        body: [`An image build failed in **\${{ github.workflow }}** (${ctx.env.name}).`, "", `- Run: ${RUN_URL}`, "- Started by: @${{ github.actor }} (${{ github.event_name }})"].join("\n"),
+        title: issue.title,
+        labels: issueLabels(ctx, issue.gateway, PIPELINE_LABELS.failure),
+        body: [
+          `${issue.outcome} in **\${{ github.workflow }}** (${ctx.env.name}).`,
+          "",
+          `- Run: ${RUN_URL}`,
+          ...(issue.details ?? []),
+          "- Started by: @${{ github.actor }} (${{ github.event_name }})",
+        ].join("\n"),
       }),
     ],
   };

@@ -1,16 +1,27 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { SERVICES, servicesOf } from "../../catalog";
-import { actionsVariables } from "../../constructs/github/settings";
+import { actionsVariables, deploymentBranches } from "../../constructs/github/settings";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
-import { GENERATED_HEADER, generateWorkflows, phaseWorkflowFile, phaseWorkflowName, TOOLCHAIN, workflowFiles, type Phase } from "../../workflows";
-import { githubStack, synthGithub } from "./helpers";
+import {
+  GENERATED_HEADER,
+  generateWorkflows,
+  phaseWorkflowFile,
+  phaseWorkflowName,
+  rollbackWorkflowFile,
+  rollbackWorkflowName,
+  TOOLCHAIN,
+  workflowFiles,
+  type Phase,
+} from "../../workflows";
+import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -41,7 +52,7 @@ interface YamlWorkflow {
     push?: { branches: string[]; "paths-ignore"?: string[] };
     pull_request?: { branches: string[] };
     workflow_run?: { workflows: string[]; types: string[] };
-    workflow_dispatch?: object;
+    workflow_dispatch?: { inputs?: Record<string, { description: string; required: boolean; type: string }> };
   };
   permissions: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -59,12 +70,13 @@ const runScript = (job: YamlJob) => job.steps.map((s) => s.run ?? "").join("\n")
 const stepIndex = (job: YamlJob, predicate: (s: YamlStep) => boolean) => job.steps.findIndex(predicate);
 
 describe("workflow files", () => {
-  it("are generated for every phase of every environment, plus the pull-request checks", () => {
+  it("are generated for every phase of every environment and its rollback, plus the pull-request checks", () => {
     expect(allFiles).toEqual([
       "pull-request.yml",
-      ...ENVIRONMENTS.flatMap((env) => ([1, 2, 3, 4] as const).map((p) => phaseWorkflowFile(env, p))),
+      ...ENVIRONMENTS.flatMap((env) => [...([1, 2, 3, 4] as const).map((p) => phaseWorkflowFile(env, p)), rollbackWorkflowFile(env)]),
     ]);
     expect(allFiles).toContain("tofu-apply-gateway-production.yml");
+    expect(allFiles).toEqual(expect.arrayContaining(["rollback-staging.yml", "rollback-production.yml"]));
   });
 
   it.each(allFiles)("%s is committed exactly as the generator writes it now", (file) => {
@@ -241,6 +253,10 @@ describe("apply phases", () => {
     expect(report(production, 2).if).toBe("always() && (contains(needs.*.result, 'failure') || needs.apply.result == 'success')");
     expect(labels(report(staging, 2), "Open a success issue")).toBeUndefined();
     expect(labels(report(staging, 4), "Open a failure issue")).toBe("deployment,staging,gateway,failure");
+    // A failed apply points at the remedy.
+    for (const env of ENVIRONMENTS) {
+      for (const p of [2, 4] as const) expect(report(env, p).steps[0].env!.BODY).toContain(`To roll back, run **${rollbackWorkflowName(env)}** with the last good commit`);
+    }
   });
 
   it("lets the services apply write nothing to Secret Manager: the services stack owns service-urls-<env>", () => {
@@ -314,6 +330,7 @@ describe("permissions", () => {
 
   it("grants nothing at workflow level to the pipeline, and read-only contents to pull-request checks", () => {
     for (const env of ENVIRONMENTS) for (const p of [1, 2, 3, 4] as const) expect(phase(env, p).permissions).toEqual({});
+    for (const env of ENVIRONMENTS) expect(committed(rollbackWorkflowFile(env)).permissions).toEqual({});
     expect(committed("pull-request.yml").permissions).toEqual({ contents: "read" });
   });
 
@@ -329,12 +346,198 @@ describe("permissions", () => {
     }
   });
 
-  it("gives write access only where it is used: contents to tfvars updates, issues to reports", () => {
+  it("gives write access only where it is used: contents to tfvars updates and rollbacks, actions to the rollback that starts applies, issues to reports", () => {
     for (const { file, id, job } of allJobs) {
       const writes = Object.entries(job.permissions).filter(([scope, level]) => level === "write" && scope !== "id-token").map(([scope]) => scope).sort();
-      const expected = id === "update-tfvars" ? (file.endsWith("-production.yml") ? ["contents", "pull-requests"] : ["contents"]) : id === "report" ? ["issues"] : [];
+      const publishes = file.endsWith("-production.yml") ? ["contents", "pull-requests"] : ["contents"];
+      const expected =
+        id === "update-tfvars" ? publishes : id === "rollback" ? (file.endsWith("-production.yml") ? publishes : ["actions", "contents"]) : id === "report" ? ["issues"] : [];
       expect([file, id, writes]).toEqual([file, id, expected]);
     }
+  });
+});
+
+describe("rollback", () => {
+  const rollbackOf = (env: EnvironmentConfig) => committed(rollbackWorkflowFile(env));
+  const job = (env: EnvironmentConfig) => rollbackOf(env).jobs.rollback;
+  const step = (env: EnvironmentConfig, name: string) => job(env).steps.find((s) => s.name === name)!;
+  const REF_EXPRESSION = "${{ inputs.ref }}";
+
+  it("is one workflow per environment, named after it and started only by hand with a required ref", () => {
+    expect(rollbackWorkflowFile(staging)).toBe("rollback-staging.yml");
+    expect(rollbackOf(staging).name).toBe("Rollback - Staging");
+    expect(rollbackOf(production).name).toBe("Rollback - Production");
+    for (const env of ENVIRONMENTS) {
+      const workflow = rollbackOf(env);
+      expect(workflow.name).toBe(rollbackWorkflowName(env));
+      expect(Object.keys(workflow.on)).toEqual(["workflow_dispatch"]);
+      expect(workflow.on.workflow_dispatch).toEqual({ inputs: { ref: { description: expect.stringContaining("Git ref"), required: true, type: "string" } } });
+      expect(Object.keys(workflow.jobs)).toEqual(["rollback", "report"]);
+    }
+  });
+
+  it("hands the ref to scripts only as $REF, and checks it before npm ci and the rollback command", () => {
+    for (const env of ENVIRONMENTS) {
+      const { steps } = job(env);
+      for (const s of steps) expect([s.name, s.run?.includes("inputs.") ?? false]).toEqual([s.name, false]);
+      const users = steps.filter((s) => s.run?.includes("$REF"));
+      expect(users.map((s) => s.name)).toEqual(["Check the ref", `Restore the ${env.name} images of the ref`]);
+      for (const s of users) expect(s.env).toEqual({ REF: REF_EXPRESSION });
+      const check = stepIndex(job(env), (s) => s.id === "ref");
+      expect(check).toBeLessThan(stepIndex(job(env), (s) => s.run?.startsWith("npm ci") === true));
+      expect(check).toBeLessThan(stepIndex(job(env), (s) => s.run?.includes("npm run -s rollback") === true));
+    }
+  });
+
+  describe("ref check (the generated script, run by bash in this repository)", () => {
+    const script = step(staging, "Check the ref").run!;
+    const run = (ref: string) => {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rollback-ref-")), "output");
+      fs.writeFileSync(out, "");
+      const result = spawnSync("bash", ["-eo", "pipefail", "-c", script], { cwd: ROOT, env: { ...process.env, REF: ref, GITHUB_OUTPUT: out }, encoding: "utf8" });
+      return { status: result.status, stdout: result.stdout, output: fs.readFileSync(out, "utf8") };
+    };
+
+    it("accepts a commit and records its short SHA", () => {
+      const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT }).toString().trim();
+      expect(run("HEAD")).toMatchObject({ status: 0, output: `commit=${head.slice(0, 7)}\n` });
+      expect(run(head).status).toBe(0);
+    });
+
+    it.each([["-x"], ["--output=/tmp/x"], ["a b"], ["$(touch rollback-pwned)"], ["`id`"], ["a;b"], ["a:b"], [""], ["a\nb"], ["a".repeat(201)]])(
+      "rejects %j with an error annotation, before git sees it",
+      (ref) => {
+        const result = run(ref);
+        expect(result.status).toBe(1);
+        expect(result.stdout).toMatch(/^::error::The ref input must be a commit SHA, a tag, HEAD~N or origin\/<branch>/);
+        expect(result.output).toBe("");
+        expect(fs.existsSync(path.join(ROOT, "rollback-pwned"))).toBe(false);
+      },
+    );
+
+    it("rejects a well-formed ref that names no commit", () => {
+      const result = run("no-such-ref-for-rollback");
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^::error::no-such-ref-for-rollback is not a commit of this repository/);
+    });
+  });
+
+  it("restores the tfvars file of the ref from the deploy branch's full history and writes the changes to the job summary", () => {
+    for (const env of ENVIRONMENTS) {
+      expect(job(env).steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { ref: env.branch, "fetch-depth": 0, "persist-credentials": false } });
+      const restore = step(env, `Restore the ${env.name} images of the ref`).run!;
+      expect(restore).toContain(`npm run -s rollback -- --env ${env.name} --to "$REF" | tee "$RUNNER_TEMP/rollback.txt"`);
+      expect(restore).toMatch(/cat "\$RUNNER_TEMP\/rollback\.txt".*>> "\$GITHUB_STEP_SUMMARY"/);
+    }
+  });
+
+  it("commits staging's file to staging with the very commit step of the image updates", () => {
+    const commit = step(staging, "Commit to staging");
+    const buildCommit = phase(staging, 1).jobs["update-tfvars"].steps.find((s) => s.name === "Commit to staging")!;
+    expect(commit.run).toBe(buildCommit.run);
+    expect(commit.env).toEqual({ ...buildCommit.env, MESSAGE: "rollback(staging): images of ${{ inputs.ref }} (${{ steps.ref.outputs.commit }})" });
+    expect(commit.env).toMatchObject({ BRANCH: "staging", TFVARS: "environments/staging.auto.tfvars" });
+    expect(job(staging).steps.some((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))).toBe(false);
+  });
+
+  it("proposes production's file as a pull request to main from rollback/production, labelled like the image PRs, and never pushes", () => {
+    const pr = step(production, "Open a pull request to main");
+    const buildPr = phase(production, 1).jobs["update-tfvars"].steps.find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))!;
+    expect(pr.uses).toBe(buildPr.uses);
+    expect(pr.with).toMatchObject({
+      token: buildPr.with!.token,
+      base: "main",
+      branch: "rollback/production",
+      "add-paths": "environments/production.auto.tfvars",
+      "commit-message": "rollback(production): images of ${{ inputs.ref }} (${{ steps.ref.outputs.commit }})",
+      labels: buildPr.with!.labels,
+      "delete-branch": true,
+    });
+    expect(pr.with!.labels).toBe("deployment,production");
+    expect(pr.with!.body).toContain("Merging starts **Tofu Apply - Production** and **Tofu Apply - Gateway (Production)**");
+    expect(runScript(job(production))).not.toMatch(/git (?:"\$\{auth\[@\]\}" )?push|gh workflow run/);
+  });
+
+  it("asks for exactly the permissions it uses", () => {
+    expect(job(staging).permissions).toEqual({ contents: "write", actions: "write" });
+    expect(job(production).permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    for (const env of ENVIRONMENTS) {
+      expect(rollbackOf(env).permissions).toEqual({});
+      expect(rollbackOf(env).jobs.report.permissions).toEqual({ issues: "write" });
+      // It reads git history only: no GitHub environment, no cloud credentials.
+      expect(job(env).environment).toBeUndefined();
+    }
+  });
+
+  it("shares one concurrency group with both image updates of its environment, queued and never cancelled", () => {
+    for (const env of ENVIRONMENTS) {
+      const group = job(env).concurrency;
+      expect(group).toEqual({ group: `image-updates-${env.name}`, "cancel-in-progress": false });
+      for (const p of [1, 3] as const) expect(phase(env, p).jobs["update-tfvars"].concurrency).toEqual(group);
+    }
+    const writers = allJobs.filter((j) => j.job.steps.some((s) => s.name.startsWith("Commit to ") || s.uses?.startsWith("peter-evans/create-pull-request@")));
+    expect(writers).toHaveLength(ENVIRONMENTS.length * 3);
+    for (const w of writers) expect([w.file, w.id, w.job.concurrency?.group.startsWith("image-updates-")]).toEqual([w.file, w.id, true]);
+  });
+
+  it("leads staging's rollback to both staging applies: it dispatches them on the default branch after the commit", () => {
+    const steps = job(staging).steps;
+    const start = steps[steps.length - 1];
+    expect(stepIndex(job(staging), (s) => s.name === "Commit to staging")).toBe(steps.length - 2);
+    expect(start.env).toEqual({ GH_TOKEN: "${{ github.token }}", DEFAULT_BRANCH: GITHUB.defaultBranch });
+    const dispatched = [...start.run!.matchAll(/^gh workflow run (\S+) --repo "\$GITHUB_REPOSITORY" --ref "\$DEFAULT_BRANCH"$/gm)].map((m) => m[1]);
+    expect(dispatched).toEqual(["tofu-apply-staging.yml", "tofu-apply-gateway-staging.yml"]);
+    expect(dispatched.map((f) => committed(f).name)).toEqual(["Tofu Apply - Staging", "Tofu Apply - Gateway (Staging)"]);
+    for (const p of [2, 4] as const) {
+      const apply = phase(staging, p);
+      // A dispatched run starts: the trigger exists and the start condition lets it through.
+      expect(apply.on.workflow_dispatch).toEqual({});
+      expect(apply.jobs.plan.if).toMatch(/^github\.event_name != 'workflow_run' \|\| /);
+      // It runs where the chained runs do, in a GitHub environment that admits that branch, and plans the deploy branch.
+      expect(deploymentBranches(staging, GITHUB)).toContain(GITHUB.defaultBranch);
+      expect(apply.jobs.plan.steps[0].with).toMatchObject({ ref: "staging" });
+    }
+    // The dispatched services apply does not rebuild the gateway from the application's tip (which would undo the rollback).
+    expect(phase(staging, 3).jobs.version.if).toContain("github.event.workflow_run.event != 'workflow_dispatch'");
+    // Not by workflow_run: the applies wait for no rollback.
+    for (const p of [2, 3, 4] as const) expect(phase(staging, p).on.workflow_run!.workflows).not.toContain(rollbackWorkflowName(staging));
+  });
+
+  it("leaves production's applies to the merge of its pull request, which starts both on the push to main", () => {
+    expect(job(production).permissions.actions).toBeUndefined();
+    for (const p of [2, 4] as const) expect(phase(production, p).on.push).toEqual({ branches: ["main"] });
+    // The merge changes only the tfvars file, so it rebuilds no service image.
+    expect(phase(production, 1).on.push!["paths-ignore"]).toEqual(["environments/*.auto.tfvars"]);
+  });
+
+  it("opens a failure issue like the other phases", () => {
+    for (const env of ENVIRONMENTS) {
+      const report = rollbackOf(env).jobs.report;
+      const buildReport = phase(env, 1).jobs.report;
+      expect(report.needs).toEqual(["rollback"]);
+      expect(report.if).toBe(buildReport.if);
+      const issue = report.steps[0];
+      expect(issue.run).toBe(buildReport.steps[0].run);
+      expect(issue.env).toMatchObject({ TITLE: `❌ ${rollbackOf(env).name.replace("Rollback - ", "")} rollback failed`, LABELS: `deployment,${env.name},failure` });
+      expect(issue.env!.BODY).toContain("A rollback failed in **${{ github.workflow }}**");
+      expect(issue.env!.BODY).toContain("- Ref: `${{ inputs.ref }}`");
+    }
+  });
+
+  it("follows the environment model, not the environment's name", () => {
+    const reviewed = withApproval({ ...staging, branch: "develop" }, { imageUpdatesByPullRequest: true });
+    const direct = withApproval(production, { imageUpdatesByPullRequest: false });
+    const files = workflowFiles({ environments: [reviewed, direct] });
+    const rollbackJob = (name: string) => files.find((f) => f.file === `rollback-${name}.yml`)!.workflow.jobs.rollback;
+    const staged = rollbackJob("staging");
+    expect(staged.steps[0].with!.ref).toBe("develop");
+    expect(staged.steps.find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))!.with).toMatchObject({ base: "develop", branch: "rollback/staging" });
+    expect(staged.steps.some((s) => s.run?.includes("gh workflow run"))).toBe(false);
+    expect(staged.permissions).toEqual({ contents: "write", pullRequests: "write" });
+    const prod = rollbackJob("production");
+    expect(prod.steps.find((s) => s.name === "Commit to main")!.env).toMatchObject({ BRANCH: "main" });
+    expect(prod.steps[prod.steps.length - 1].run).toContain("gh workflow run tofu-apply-gateway-production.yml");
+    expect(prod.permissions).toEqual({ contents: "write", actions: "write" });
   });
 });
 
