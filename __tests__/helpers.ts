@@ -1,6 +1,6 @@
 import { SERVICES } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { App, Testing, type TerraformStack } from "../lib/cdk";
+import { Testing, type TerraformStack } from "../lib/cdk";
 import { imageRepositoryPath, imageVariableName } from "../lib/naming";
 import { defineEnvironment, type EnvironmentStacks } from "../stacks";
 
@@ -39,5 +39,3 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, R
 export function withEnv(env: EnvironmentConfig, patch: Partial<EnvironmentConfig>): EnvironmentConfig {
   return { ...env, ...patch };
 }
-
-export { App };
