@@ -7,6 +7,27 @@ import { readTfvars } from "../lib/tfvars";
 
 const ROOT = path.join(__dirname, "..");
 
+/** The parts of a synthesized stack the reference check reads. */
+interface StackJson {
+  resource?: Record<string, Record<string, { depends_on?: string[] } & Record<string, unknown>>>;
+  output?: Record<string, unknown>;
+  variable?: Record<string, { validation?: { condition: string }[] }>;
+  import?: { to: string }[];
+}
+
+/** Every `${…}` expression in the strings below `value`. */
+function expressionsIn(value: unknown): string[] {
+  if (typeof value === "string") return [...value.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
+  if (Array.isArray(value)) return value.flatMap(expressionsIn);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(expressionsIn);
+  return [];
+}
+
+/** Resource (`google_x.name`) and variable (`var.name`) references in an expression. */
+function referencesIn(expression: string): string[] {
+  return [...expression.matchAll(/\b((?:google|github)_[a-z0-9_]+\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
+}
+
 /**
  * Runs the real app, as `cdktf synth` does (cdktf.json's app command), into a
  * temp folder, with only node on the PATH: the pipeline has `tofu`, not
@@ -87,6 +108,29 @@ describe("main synth", () => {
       }
     }
     expect(count).toBe(16);
+  });
+
+  it("refers only to resources and variables its own stack declares", () => {
+    let checked = 0;
+    for (const stack of Object.keys(manifest.stacks)) {
+      const config = JSON.parse(read(stack, "cdk.tf.json")) as StackJson;
+      const declared = new Set([
+        ...Object.entries(config.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
+        ...Object.keys(config.variable ?? {}).map((name) => `var.${name}`),
+      ]);
+      const references = [
+        ...expressionsIn(config.resource).flatMap(referencesIn),
+        ...expressionsIn(config.output).flatMap(referencesIn),
+        ...Object.values(config.variable ?? {}).flatMap((v) => (v.validation ?? []).flatMap((rule) => referencesIn(rule.condition))),
+        ...Object.values(config.resource ?? {}).flatMap((byName) => Object.values(byName).flatMap((r) => r.depends_on ?? [])),
+        ...(config.import ?? []).map((block) => block.to),
+      ];
+      for (const reference of references) {
+        checked++;
+        expect([stack, reference, declared.has(reference)]).toEqual([stack, reference, true]);
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it("gives every stack a state prefix of its own", () => {
