@@ -3,7 +3,7 @@ import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-ma
 import type { ITerraformDependable } from "../lib/cdk";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
-import { serviceUrlsSecretId } from "../lib/naming";
+import { environmentLabels, serviceUrlsSecretId } from "../lib/naming";
 import { importExisting } from "./import-existing";
 
 export interface ServiceUrlsSecretProps {
@@ -35,7 +35,7 @@ export class ServiceUrlsSecret extends Construct {
       project: env.project.id,
       secretId: serviceUrlsSecretId(env),
       replication: { auto: {} },
-      labels: { ...env.labels, environment: env.name },
+      labels: environmentLabels(env),
       deletionProtection: env.deletionProtection,
     });
     this.secret.overrideLogicalId("service_urls");

@@ -135,9 +135,14 @@ export function imageRepositoryPath(env: EnvironmentConfig, image: string): stri
   return `${registryUrl(env)}/${image}`;
 }
 
+/** Labels of every labelled resource of an environment: its own labels and `environment=<name>`. */
+export function environmentLabels(env: EnvironmentConfig): Record<string, string> {
+  return { ...env.labels, environment: env.name };
+}
+
 /** Labels of a resource belonging to a service. */
 export function serviceLabels(env: EnvironmentConfig, service: string): Record<string, string> {
-  return { ...env.labels, environment: env.name, service };
+  return { ...environmentLabels(env), service };
 }
 
 /** Email of the service account GitHub Actions deploys as: `github-actions-staging@mindmirror-69.iam.gserviceaccount.com`. */

@@ -3,7 +3,7 @@ import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
-import { registryUrl } from "../../lib/naming";
+import { environmentLabels, registryUrl } from "../../lib/naming";
 import { importExisting } from "../import-existing";
 
 /**
@@ -68,7 +68,7 @@ export class ImageRegistry extends Construct {
       format: "DOCKER",
       mode: "STANDARD_REPOSITORY",
       description: `MindMirror service and gateway images (${env.name}); managed by mindmirror-infra.`,
-      labels: { ...env.labels, environment: env.name },
+      labels: environmentLabels(env),
       dockerConfig: { immutableTags: true },
       cleanupPolicyDryRun: false,
       cleanupPolicies: [

@@ -1,5 +1,6 @@
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import type { IConstruct } from "constructs";
+import { environmentLabels } from "../../lib/naming";
 import { attributesOf, environmentOf } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
 
@@ -13,7 +14,7 @@ export const RUN_ENVIRONMENT_LABELS: PolicyRule = {
     const env = environmentOf(node);
     if (!(node instanceof CloudRunV2Service) || env === undefined) return [];
     const labels: Record<string, string> = attributesOf(node).labels ?? {};
-    const expected: Record<string, string> = { ...env.labels, environment: env.name };
+    const expected = environmentLabels(env);
     return Object.entries(expected)
       .filter(([key, value]) => labels[key] !== value)
       .map(([key, value]) => `label ${key} is ${JSON.stringify(labels[key] ?? null)}, expected ${JSON.stringify(value)}`);
