@@ -12,9 +12,9 @@ import { buildStacks, imagesFor, synth } from "./helpers";
 const ENV_DIR = path.join(__dirname, "..", "environments");
 const DIGEST = "a".repeat(64);
 
-/** The regular expression inside an emitted `can(regex("…", var.x))`, read back as OpenTofu would. */
+/** The regular expression inside an emitted `${can(regex("…", var.x))}`, read back as OpenTofu would. */
 function emittedRegex(condition: string, variable: string): RegExp {
-  const match = /^can\(regex\("((?:[^"\\]|\\.)*)", var\.([a-z_]+)\)\)$/.exec(condition);
+  const match = /^\$\{can\(regex\("((?:[^"\\]|\\.)*)", var\.([a-z_]+)\)\)\}$/.exec(condition);
   expect(match).not.toBeNull();
   expect(match![2]).toBe(variable);
   return new RegExp(JSON.parse(`"${match![1]}"`) as string);

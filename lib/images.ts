@@ -45,10 +45,14 @@ export function validateImage(env: EnvironmentConfig, variable: string, image: s
 }
 
 /**
- * The OpenTofu expression checking variable `variable` against the pattern.
- * HCL strings take `\` escaped, so the pattern's backslashes are doubled.
+ * The OpenTofu expression checking variable `variable` against the pattern,
+ * in Terraform JSON syntax: every JSON string is a template there, so the
+ * expression is one `${…}` interpolation (a bare `can(…)` would be a literal
+ * string, which the core rejects as a condition that refers to nothing).
+ * Inside it the pattern is an HCL string literal, so its backslashes are
+ * doubled; it has no `${` or `%{` of its own (`$` is only its final anchor).
  */
 export function imageCondition(env: EnvironmentConfig, image: string, variable: string): string {
   const literal = imagePattern(env, image).replace(/\\/g, "\\\\");
-  return `can(regex("${literal}", var.${variable}))`;
+  return `\${can(regex("${literal}", var.${variable}))}`;
 }

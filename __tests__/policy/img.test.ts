@@ -34,7 +34,7 @@ describe("MM-IMG-1 images from the environment's registry", () => {
   it.each([
     ["has no validation", undefined],
     ["is validated against another environment's registry", imageCondition(production, "agent_service", "agent_service_image")],
-    ["is validated by a pattern with an escape hatch", 'can(regex("^us-east4-docker\\\\.pkg\\\\.dev/mindmirror-69/mindmirror/x|.*", var.agent_service_image))'],
+    ["is validated by a pattern with an escape hatch", '${can(regex("^us-east4-docker\\\\.pkg\\\\.dev/mindmirror-69/mindmirror/x|.*", var.agent_service_image))}'],
     ["is validated by a condition on another variable", imageCondition(staging, "agent_service", "other_image")],
   ])("fails if the image variable %s", (_case, condition) => {
     const stack = policyStack((s) => compliantService(s, "api", { image: imageVariable(s, condition).stringValue }));
