@@ -1,11 +1,8 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { readTfvars } from "../lib/tfvars";
-
-const ROOT = path.join(__dirname, "..");
+import { ROOT, synthMain } from "./synth-main";
 
 /** The parts of a synthesized stack the reference check reads. */
 interface StackJson {
@@ -26,20 +23,6 @@ function expressionsIn(value: unknown): string[] {
 /** Resource (`google_x.name`) and variable (`var.name`) references in an expression. */
 function referencesIn(expression: string): string[] {
   return [...expression.matchAll(/\b((?:google|github)_[a-z0-9_]+\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
-}
-
-/**
- * Runs the real app, as `cdktf synth` does (cdktf.json's app command), into a
- * temp folder, with only node on the PATH: the pipeline has `tofu`, not
- * `terraform`, so synth must not need any Terraform binary.
- */
-function synthMain(): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "mindmirror-synth-"));
-  const app = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
-  const command = app[0] === "node" ? process.execPath : app[0];
-  const env = { ...process.env, CDKTF_OUTDIR: outdir, PATH: path.dirname(process.execPath) };
-  execFileSync(command, app.slice(1), { cwd: ROOT, env, stdio: "pipe" });
-  return outdir;
 }
 
 describe("main synth", () => {

@@ -8,8 +8,14 @@
  * the core starts it exactly as it starts a downloaded provider (go-plugin
  * handshake, AutoMTLS, protocol 6). Each stack gets a local backend through
  * an override file; its own `*.auto.tfvars` load as usual.
+ *
+ * `init` installs the plugin from the mirror, as the pipeline's init installs
+ * the real providers. `validate` and `plan` then reattach to one plugin
+ * process per provider for the whole run (TF_REATTACH_PROVIDERS), which saves
+ * the core's second-long plugin start for every command; `reuseProviders:
+ * false` keeps the core starting its own, handshake and AutoMTLS included.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -64,7 +70,12 @@ export function findBinary(env: NodeJS.ProcessEnv = process.env): CoreBinary | u
   if (found === undefined) return undefined;
   let version: string;
   try {
-    const out = execFileSync(found, ["version", "-json"], { timeout: 10_000, encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
+    const out = execFileSync(found, ["version", "-json"], {
+      timeout: 10_000,
+      encoding: "utf8",
+      stdio: "pipe",
+      env: { ...env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
     version = (JSON.parse(out) as { terraform_version: string }).terraform_version;
   } catch (error) {
     throw new TofuCheckError(`${found} version -json failed (${(error as Error).message.split("\n")[0]}); ${INSTALL_HINT}`);
@@ -98,6 +109,8 @@ export interface CheckOptions {
   readonly concurrency?: number;
   /** Per core command. @default 120 s */
   readonly timeoutMs?: number;
+  /** Reattach `validate` and `plan` to one long-lived plugin per provider. @default true */
+  readonly reuseProviders?: boolean;
 }
 
 /** Both registries' hosts, so that a source like `google` resolves for tofu and terraform alike. */
@@ -144,6 +157,41 @@ function prepareProviders(root: string, fixtures: SchemaFixture[]): string {
   // The mirror is the only installation method: a provider it lacks fails init at once, never reaching for the network.
   fs.writeFileSync(config, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`);
   return config;
+}
+
+/** One `--serve` plugin per provider; resolves with TF_REATTACH_PROVIDERS for them, or fails in one line. */
+async function startServers(fixtures: SchemaFixture[], children: ChildProcess[], timeoutMs: number): Promise<string> {
+  const plugin = path.join(__dirname, "provider.js");
+  const reattach: Record<string, unknown> = {};
+  await Promise.all(
+    fixtures.map(
+      (fixture) =>
+        new Promise<void>((resolve, reject) => {
+          const address = `registry.terraform.io/${fixture.sourcePath}`;
+          const child = spawn(process.execPath, [plugin, "--schema", fixture.file, "--provider", address, "--serve"], { stdio: ["pipe", "pipe", "pipe"] });
+          children.push(child);
+          let out = "";
+          let err = "";
+          const timer = setTimeout(() => reject(new TofuCheckError(`the ${fixture.type} plugin did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+          child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+          child.on("exit", (code) => {
+            clearTimeout(timer);
+            reject(new TofuCheckError(`the ${fixture.type} plugin exited (${code}) before its handshake: ${err.trim().split("\n")[0]}`));
+          });
+          child.stdout!.on("data", (d: Buffer) => {
+            out += d.toString();
+            const line = out.split("\n")[0];
+            if (!out.includes("\n")) return;
+            clearTimeout(timer);
+            const [, protocol, network, addr] = line.split("|");
+            const config = { Protocol: "grpc", ProtocolVersion: Number(protocol), Pid: child.pid, Test: true, Addr: { Network: network, String: addr } };
+            for (const host of HOSTS) reattach[`${host}/${fixture.sourcePath}`] = config;
+            resolve();
+          });
+        }),
+    ),
+  );
+  return JSON.stringify(reattach);
 }
 
 interface Run {
@@ -200,6 +248,7 @@ async function checkStack(
   source: string,
   work: string,
   env: NodeJS.ProcessEnv,
+  reattach: string | undefined,
   timeoutMs: number,
 ): Promise<StackReport> {
   const stack = path.basename(source);
@@ -215,6 +264,7 @@ async function checkStack(
   const init = await run(binary, ["init", "-input=false", "-no-color"], work, env, timeoutMs);
   if (init.code !== 0) return { stack, ok: false, failed: "init", diagnostics: textDiagnostics(init.stderr || init.stdout), seconds: seconds() };
 
+  if (reattach !== undefined) env = { ...env, TF_REATTACH_PROVIDERS: reattach };
   const validate = await run(binary, ["validate", "-json", "-no-color"], work, env, timeoutMs);
   let validation: { valid: boolean; diagnostics: JsonDiagnostic[] };
   try {
@@ -259,6 +309,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
   }
   const fixtures = options.fixtures ?? loadFixtures();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "tofu-check-"));
+  const children: ChildProcess[] = [];
   try {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -270,16 +321,18 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
       CHECKPOINT_DISABLE: "1",
     };
     const timeoutMs = options.timeoutMs ?? 120_000;
+    const reattach = options.reuseProviders === false ? undefined : await startServers(fixtures, children, Math.min(timeoutMs, 30_000));
     const queue = [...names];
     const reports: StackReport[] = [];
     const worker = async () => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        reports.push(await checkStack(binary, path.join(stacksDir, name), path.join(root, "stacks", name), env, timeoutMs));
+        reports.push(await checkStack(binary, path.join(stacksDir, name), path.join(root, "stacks", name), env, reattach, timeoutMs));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? os.cpus().length) }, worker));
     return reports.sort((a, b) => a.stack.localeCompare(b.stack));
   } finally {
+    for (const child of children) child.kill("SIGKILL");
     fs.rmSync(root, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@
  * An offline provider plugin that serves a real provider's schema.
  *
  *   node tofu-check/provider.js --schema <fixture.json> --provider <address> --tls <dir>
+ *   node tofu-check/provider.js --schema <fixture.json> --provider <address> --serve
  *
  * Terraform or OpenTofu starts it as it starts any provider (go-plugin,
  * protocol 6, gRPC with AutoMTLS) and gets the schema the real provider would
@@ -12,6 +13,11 @@
  * nothing: it accepts every configuration, plans computed values as unknown,
  * imports by id and never applies. What only the real provider checks
  * (ValidateFuncs, ConflictsWith, API errors) stays with the pipeline.
+ *
+ * With --serve it runs until its stdin closes, for any number of cores that
+ * reattach to it (TF_REATTACH_PROVIDERS, plain gRPC on 127.0.0.1 as in the
+ * providers' own debug mode): one process serves every command of a check
+ * run, instead of a start of a second or so per command.
  *
  * Plain JavaScript, so that each start costs a node start and no compiler.
  */
@@ -32,16 +38,22 @@ function fail(message) {
   process.exit(1);
 }
 
+const USAGE = "usage: provider.js --schema <file> --provider <address> (--tls <dir> | --serve)";
+
 function parseArgs(argv) {
   const args = {};
-  for (let i = 0; i < argv.length; i += 2) {
+  for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
-    if (!["--schema", "--provider", "--tls"].includes(key) || argv[i + 1] === undefined) {
-      fail(`unknown or incomplete argument ${JSON.stringify(key)}; usage: provider.js --schema <file> --provider <address> --tls <dir>`);
+    if (key === "--serve") {
+      args.serve = true;
+    } else if (["--schema", "--provider", "--tls"].includes(key) && argv[i + 1] !== undefined) {
+      args[key.slice(2)] = argv[++i];
+    } else {
+      fail(`unknown or incomplete argument ${JSON.stringify(key)}; ${USAGE}`);
     }
-    args[key.slice(2)] = argv[i + 1];
   }
-  for (const key of ["schema", "provider", "tls"]) if (!args[key]) fail(`--${key} is required`);
+  for (const key of ["schema", "provider"]) if (!args[key]) fail(`--${key} is required; ${USAGE}`);
+  if (!args.serve && !args.tls) fail(`--tls or --serve is required; ${USAGE}`);
   return args;
 }
 
@@ -172,40 +184,19 @@ function derBase64(pem) {
   return pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "").replace(/=+$/, "");
 }
 
-function main() {
+/** Started by the core: go-plugin's handshake, AutoMTLS, and exit on the controller's Shutdown. */
+function startedByCore(args) {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
-    fail("this is a Terraform/OpenTofu provider plugin; it is started by `tofu` or `terraform`, not by hand");
+    fail("this is a Terraform/OpenTofu provider plugin; it is started by `tofu` or `terraform` (or with --serve), not by hand");
   }
   const offered = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? String(PROTOCOL_VERSION)).split(",").map(Number);
   if (!offered.includes(PROTOCOL_VERSION)) fail(`the host offers plugin protocols ${offered.join(",")}; this plugin speaks ${PROTOCOL_VERSION}`);
   const clientCert = process.env.PLUGIN_CLIENT_CERT;
   if (!clientCert) fail("PLUGIN_CLIENT_CERT is not set; the host must use AutoMTLS");
-
-  const args = parseArgs(process.argv.slice(2));
-  const schema = loadSchema(args.schema, args.provider);
   const cert = fs.readFileSync(path.join(args.tls, "cert.pem"), "utf8");
   const key = fs.readFileSync(path.join(args.tls, "key.pem"));
-  const protos = loadProtos();
-
-  const server = new grpc.Server();
-  server.addService(protos.tfplugin6.Provider.service, providerService(schema));
-  server.addService(protos.health.Health.service, {
-    Check: (_call, callback) => callback(null, { status: 1 }),
-  });
-  server.addService(protos.plugin.GRPCController.service, {
-    Shutdown: (_call, callback) => {
-      callback(null, {});
-      setImmediate(() => {
-        server.forceShutdown();
-        process.exit(0);
-      });
-    },
-  });
   const credentials = grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ private_key: key, cert_chain: Buffer.from(cert) }], true);
-  server.bindAsync("127.0.0.1:0", credentials, (error, port) => {
-    if (error) fail(`cannot listen on 127.0.0.1: ${error.message}`);
-    process.stdout.write(`1|${PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc|${derBase64(cert)}\n`);
-  });
+  serve(args, credentials, `|${derBase64(cert)}`, true);
   // A host killed by a timeout never calls Shutdown: leave with it.
   const host = process.ppid;
   setInterval(() => {
@@ -215,6 +206,45 @@ function main() {
       process.exit(1);
     }
   }, 1000).unref();
+}
+
+/** --serve: plain gRPC for cores that reattach, until the parent closes stdin. */
+function servedForReattach(args) {
+  serve(args, grpc.ServerCredentials.createInsecure(), "", false);
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.on("error", () => process.exit(0));
+  process.stdin.resume();
+}
+
+function serve(args, credentials, certField, exitOnShutdown) {
+  const schema = loadSchema(args.schema, args.provider);
+  const protos = loadProtos();
+  const server = new grpc.Server();
+  server.addService(protos.tfplugin6.Provider.service, providerService(schema));
+  server.addService(protos.health.Health.service, {
+    Check: (_call, callback) => callback(null, { status: 1 }),
+  });
+  server.addService(protos.plugin.GRPCController.service, {
+    Shutdown: (_call, callback) => {
+      callback(null, {});
+      if (exitOnShutdown) {
+        setImmediate(() => {
+          server.forceShutdown();
+          process.exit(0);
+        });
+      }
+    },
+  });
+  server.bindAsync("127.0.0.1:0", credentials, (error, port) => {
+    if (error) fail(`cannot listen on 127.0.0.1: ${error.message}`);
+    process.stdout.write(`1|${PROTOCOL_VERSION}|tcp|127.0.0.1:${port}|grpc${certField}\n`);
+  });
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.serve) servedForReattach(args);
+  else startedByCore(args);
 }
 
 if (require.main === module) main();
