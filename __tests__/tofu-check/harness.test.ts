@@ -75,6 +75,9 @@ if (binary === undefined && process.env.TOFU_CHECK_REQUIRED === "1") {
       cases["block-count"] = (json) => (service(json).template = [service(json).template, service(json).template]);
       cases["undeclared-resource"] = (json) => (json.output = { probe: { value: "${google_cloud_run_v2_service.nope.uri}" } });
       cases["undeclared-attribute"] = (json) => (json.output = { probe: { value: `\${google_cloud_run_v2_service.${serviceName(json)}.colour}` } });
+      cases["unserved-provider"] = (json) => {
+        (json as unknown as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.aws = { source: "hashicorp/aws", version: "5.0.0" };
+      };
       cases["bad-image"] = (_json, dir) => fs.writeFileSync(path.join(dir, "staging.auto.tfvars"), 'gateway_image = "docker.io/library/mesh:1"\n');
 
       const work = fs.mkdtempSync(path.join(os.tmpdir(), "tofu-check-cases-"));
@@ -108,6 +111,12 @@ if (binary === undefined && process.env.TOFU_CHECK_REQUIRED === "1") {
         ["a reference to an undeclared attribute", "undeclared-attribute", `error: Unsupported attribute: .*"colour".*${at}`],
       ])("fails validate on %s, in the core's words with file and line", (_what, name, message) => {
         expect(failure(name)).toEqual({ ok: false, failed: "validate", errors: [expect.stringMatching(new RegExp(`^${message}`))] });
+      });
+
+      it("fails init, without reaching for the network, on a provider the mirror does not serve", () => {
+        const r = failure("unserved-provider");
+        expect(r.failed).toBe("init");
+        expect(r.errors).toEqual([expect.stringMatching(/^error: Failed to query available provider packages .*hashicorp\/aws.*not found in any of the search locations/)]);
       });
 
       it("fails plan on a bad image in the tfvars, with the variable's own error_message", () => {
