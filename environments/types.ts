@@ -73,9 +73,6 @@ export interface EnvironmentConfig {
     readonly repository: string;
   };
 
-  /** Bucket holding the traditions prompts (`GCS_BUCKET_NAME`). */
-  readonly traditionsBucket: string;
-
   /** Who may invoke the backend services. */
   readonly invoker: {
     /**
