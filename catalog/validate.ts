@@ -36,6 +36,7 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
     known.add(s.name);
     check(IMAGE_NAME.test(s.image), `${at}.image`, s.image, "use a Docker image name: lowercase letters and digits separated by '.', '_' or '-'");
     check(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535, `${at}.port`, s.port, "use an integer from 1 to 65535");
+    check(s.public !== true || s.healthPath !== undefined, `${at}.healthPath`, s.healthPath, "a public service needs the health path the pipeline checks after each deploy, such as \"/healthcheck\"");
     if (s.healthPath !== undefined) {
       check(/^\/[\x21-\x7e]*$/.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
     }
