@@ -34,6 +34,11 @@ function invokers(json: TerraformJson): Record<string, string[]> {
 describe("services stack", () => {
   const { services } = buildStacks(staging);
   const { text, json } = synth(services);
+  const prod = synth(buildStacks(production).services).json;
+  const byEnv = [
+    [staging, json],
+    [production, prod],
+  ] as const;
 
   it("deploys the 7 backends as Cloud Run v2 services, not the deprecated v1", () => {
     expect(Object.values(resourcesOf(json, "google_cloud_run_v2_service")).map((s) => s.name).sort()).toEqual(
@@ -92,11 +97,10 @@ describe("services stack", () => {
   });
 
   it("sets GCS_BUCKET_NAME of agent and journal to the environment's traditions bucket", () => {
-    for (const [env, bucket] of [
-      [staging, "traditions-mindmirror-69-staging"],
-      [production, "traditions-mindmirror-prod-production"],
+    for (const [j, bucket] of [
+      [json, "traditions-mindmirror-69-staging"],
+      [prod, "traditions-mindmirror-prod-production"],
     ] as const) {
-      const { json: j } = synth(buildStacks(env).services);
       for (const service of ["agent_service", "journal_service"]) {
         const vars: Record<string, any>[] = j.resource.google_cloud_run_v2_service[service].template.containers[0].env;
         expect(vars.filter((e) => e.name === "GCS_BUCKET_NAME")).toEqual([{ name: "GCS_BUCKET_NAME", value: bucket }]);
@@ -105,8 +109,7 @@ describe("services stack", () => {
   });
 
   it("allocates CPU only during requests, without startup boost, as today", () => {
-    for (const env of [staging, production]) {
-      const { json: j } = synth(buildStacks(env).services);
+    for (const [, j] of byEnv) {
       for (const service of Object.values(resourcesOf(j, "google_cloud_run_v2_service"))) {
         const { cpu_idle, startup_cpu_boost } = service.template.containers[0].resources;
         expect([service.name, cpu_idle, startup_cpu_boost]).toEqual([service.name, true, false]);
@@ -115,11 +118,10 @@ describe("services stack", () => {
   });
 
   it("scales users-service from 0, caps practices at 10, and gives the rest the environment's bounds", () => {
-    for (const [env, max] of [
-      [staging, 4],
-      [production, 20],
+    for (const [j, max] of [
+      [json, 4],
+      [prod, 20],
     ] as const) {
-      const { json: j } = synth(buildStacks(env).services);
       const scaling = Object.fromEntries(
         Object.entries(resourcesOf(j, "google_cloud_run_v2_service")).map(([name, s]) => [name, s.template.scaling]),
       );
@@ -207,9 +209,9 @@ describe("services stack", () => {
     });
 
     it("keeps every backend publicly invokable where unauthenticatedBackends is on", () => {
-      for (const env of [staging, production]) {
+      for (const [env, j] of byEnv) {
         expect(env.invoker.unauthenticatedBackends).toBe(true);
-        const members = invokers(synth(buildStacks(env).services).json);
+        const members = invokers(j);
         for (const service of servicesOf(SERVICES, "services")) {
           expect(members[service.name.replace(/-/g, "_")]).toContain("allUsers");
         }
@@ -219,7 +221,6 @@ describe("services stack", () => {
 
   describe("adopting today's resources", () => {
     it("imports the existing Cloud Run services and URL secret where importExisting is on", () => {
-      const { json: prod } = synth(buildStacks(production).services);
       expect(prod.import).toEqual(
         expect.arrayContaining([
           { id: "projects/mindmirror-prod/locations/us-east4/services/users-service", to: "google_cloud_run_v2_service.users_service" },
@@ -249,7 +250,6 @@ describe("services stack", () => {
     });
 
     it("writes an empty (partial) GCS backend for production", () => {
-      const { json: prod } = synth(buildStacks(production).services);
       expect(prod.terraform.backend).toEqual({ gcs: {} });
     });
   });

@@ -53,7 +53,7 @@ export class CloudRunService extends Construct {
 
     this.accountEmail = runtimeAccountEmail(env, def.name);
     const scaling = serviceScaling(env, def);
-    const probes = def.healthPath !== undefined && def.healthProbes !== false ? def.healthPath : undefined;
+    const probePath = def.healthPath !== undefined && def.healthProbes !== false ? def.healthPath : undefined;
 
     const probePort = { port: def.port };
     this.service = new CloudRunV2Service(this, "service", {
@@ -79,10 +79,10 @@ export class CloudRunService extends Construct {
               cpuIdle: def.cpu?.idle ?? true,
               startupCpuBoost: def.cpu?.startupBoost ?? false,
             },
-            startupProbe: probes
-              ? { ...STARTUP_PROBE, httpGet: { path: probes, ...probePort } }
+            startupProbe: probePath
+              ? { ...STARTUP_PROBE, httpGet: { path: probePath, ...probePort } }
               : { ...STARTUP_PROBE, tcpSocket: probePort },
-            livenessProbe: probes ? { ...LIVENESS_PROBE, httpGet: { path: probes, ...probePort } } : undefined,
+            livenessProbe: probePath ? { ...LIVENESS_PROBE, httpGet: { path: probePath, ...probePort } } : undefined,
           },
         ],
       },
