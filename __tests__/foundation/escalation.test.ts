@@ -1,4 +1,4 @@
-import { BUILDER_ROLES, DEPLOYER_ROLES, type DeployerRole } from "../../constructs/foundation/deployer-roles";
+import { BUILDER_ROLES, cloudRunServicesCondition, DEPLOYER_ROLES, type DeployerRole } from "../../constructs/foundation/deployer-roles";
 import { ENVIRONMENTS } from "../../environments";
 import { resourcesOf, synth, buildStacks } from "../helpers";
 
@@ -95,6 +95,19 @@ describe("role lists", () => {
     expect(escalations([{ role: "roles/iam.serviceAccountUser", scope: "project" }])).toEqual(["roles/iam.serviceAccountUser: iam.serviceAccounts.actAs"]);
     expect(escalations([{ role: "x", scope: "project", permissions: ["iam.serviceAccountKeys.create"] }])).toEqual(["x: iam.serviceAccountKeys.create"]);
     expect(() => escalations([{ role: "roles/run.developer", scope: "project" }])).toThrow(/unknown predefined role/);
+  });
+});
+
+describe("cloudRunServicesCondition", () => {
+  it("admits the named services by their last name segment, and everything that is not a Cloud Run service", () => {
+    expect(cloudRunServicesCondition(["b", "a-staging"])).toBe(
+      'resource.type != "run.googleapis.com/Service" || resource.name.endsWith("/services/a-staging") || resource.name.endsWith("/services/b")',
+    );
+  });
+
+  it("fails on a name that could break out of the CEL string, or on none", () => {
+    expect(() => cloudRunServicesCondition(['a") || true || ("'])).toThrow(/is not a Cloud Run service name/);
+    expect(() => cloudRunServicesCondition([])).toThrow(/name at least one service/);
   });
 });
 

@@ -104,6 +104,12 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("runtime acco
   });
 
   it("pins the secret grants' addresses", () => {
+    const addresses = Object.keys(resourcesOf(json, "google_secret_manager_secret_iam_member")).filter((a) => !/^(deployer|builder)_/.test(a));
+    expect(addresses.sort()).toEqual(
+      Object.entries(SECRETS_READ)
+        .flatMap(([account, secrets]) => secrets.map((secret) => `${account}_secret_${secret.toLowerCase()}`))
+        .sort(),
+    );
     expect(resourcesOf(json, "google_secret_manager_secret_iam_member").habits_service_secret_vouchers_web_base_url).toMatchObject({
       secret_id: "VOUCHERS_WEB_BASE_URL",
     });
