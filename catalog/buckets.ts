@@ -6,5 +6,6 @@ import type { BucketDefinition } from "./types";
  * manages them and grants each service the roles its catalog entry names.
  */
 export const BUCKETS: readonly BucketDefinition[] = [
-  { name: "traditions", purpose: "the traditions prompts agent and journal read (GCS_BUCKET_NAME)", adopt: true },
+  // The traditions prompts agent and journal read (GCS_BUCKET_NAME); the agent fails at start without it.
+  { name: "traditions", adopt: true },
 ];

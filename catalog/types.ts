@@ -8,8 +8,6 @@ export type EnvValue = string | ((env: EnvironmentConfig) => string);
 export interface BucketDefinition {
   /** Base name (`traditions`). */
   readonly name: string;
-  /** What it holds, for its description and the README. */
-  readonly purpose: string;
   /**
    * It exists in the live projects, created before this project managed it:
    * adopted with an import block where the environment sets `importExisting`.

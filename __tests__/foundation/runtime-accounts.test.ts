@@ -218,12 +218,12 @@ describe("catalog buckets", () => {
     ["too long for GCS", "t".repeat(50), /^bucket name of "t{50}" in staging: "t{50}-mindmirror-69-staging" is not valid; GCS allows 3-63 lowercase letters/],
     ["containing google", "google-prompts", /^bucket name of "google-prompts" in staging: "google-prompts-mindmirror-69-staging" is not valid; .*never starting with "goog" or containing "google"/],
   ])("fails if a bucket name breaks GCS naming rules (%s)", (_case, name, error) => {
-    const buckets: BucketDefinition[] = [...BUCKETS, { name, purpose: "test" }];
+    const buckets: BucketDefinition[] = [...BUCKETS, { name }];
     expect(() => foundationOf(staging, { buckets })).toThrow(error);
   });
 
   it("fails if a bucket base name is not lowercase", () => {
-    expect(() => foundationOf(staging, { buckets: [{ name: "Traditions", purpose: "x" }] })).toThrow(
+    expect(() => foundationOf(staging, { buckets: [{ name: "Traditions" }] })).toThrow(
       /^catalog bucket "Traditions"\.name: "Traditions" is not valid; use lowercase letters, digits and hyphens/,
     );
   });
