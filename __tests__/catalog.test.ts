@@ -90,6 +90,31 @@ describe("service catalog", () => {
         /catalog "habits-service"\.healthPath: "health" is not valid; use an absolute path/,
       ],
       [
+        "a minimum above the maximum",
+        withService({ scaling: { minInstances: 5, maxInstances: 2 } }),
+        /^catalog "habits-service"\.scaling\.minInstances: 5 is not valid; it exceeds scaling\.maxInstances \(2\); lower it or raise the maximum$/,
+      ],
+      [
+        "a negative minimum",
+        withService({ scaling: { minInstances: -1 } }),
+        /^catalog "habits-service"\.scaling\.minInstances: -1 is not valid; use an integer from 0 to 1000$/,
+      ],
+      [
+        "a bucket role outside Cloud Storage",
+        withService({ buckets: [{ bucket: "traditions", roles: ["roles/owner"] }] }),
+        /^catalog "habits-service"\.buckets "traditions"\.roles: "roles\/owner" is not valid; use a Cloud Storage role/,
+      ],
+      [
+        "a deprecation note for an env var the service does not set",
+        withService({ deprecatedEnv: { CELERY_WORKER_URL: "gone" } }),
+        /^catalog "habits-service"\.deprecatedEnv: "CELERY_WORKER_URL" is not valid; name an env var the service sets/,
+      ],
+      [
+        "a public service without the health path the pipeline checks",
+        SERVICES.map((s) => (s.name === "gateway" ? { ...s, healthPath: undefined } : s)),
+        /^catalog "gateway"\.healthPath: undefined is not valid; a public service needs the health path the pipeline checks/,
+      ],
+      [
         "memory without a unit",
         withService({ resources: { cpu: "1", memory: "512" } }),
         /catalog "habits-service"\.resources\.memory: "512" is not valid; use a size in Mi or Gi/,
@@ -99,6 +124,13 @@ describe("service catalog", () => {
       expect(() => validateCatalog(catalog)).toThrow(message);
       expect(() => defineEnvironment(Testing.app(), { environment: staging, images: imagesFor(staging), catalog })).toThrow(message);
     });
+  });
+
+  it("fails if a service's minimum exceeds its environment's maximum, naming the service", () => {
+    const catalog = withService({ scaling: { minInstances: 6 } });
+    expect(() => defineEnvironment(Testing.app(), { environment: staging, images: imagesFor(staging), catalog })).toThrow(
+      /^catalog "habits-service"\.scaling in staging: \{"minInstances":6,"maxInstances":4\} is not valid; minInstances exceeds maxInstances/,
+    );
   });
 
   it("builds the committed catalog without error", () => {

@@ -3,6 +3,8 @@ import { GoogleProvider } from "@cdktf/provider-google/lib/provider";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ENVIRONMENTS, production, staging, validateEnvironment, type EnvironmentConfig } from "../environments";
+import { SERVICES } from "../catalog";
+import { Testing } from "../lib/cdk";
 import { buildStacks, resourcesOf, synth, withEnv } from "./helpers";
 
 function envOf(json: ReturnType<typeof synth>["json"], service: string): Record<string, string> {
@@ -27,7 +29,7 @@ describe("environments", () => {
       account: "journal-service-staging",
       logLevel: "DEBUG",
       debug: "true",
-      bucket: "traditions-mindmirror-69",
+      bucket: "traditions-mindmirror-69-staging",
       secret: "service-urls-staging",
       deletionProtection: false,
       url: "https://journal-service-staging-3858903851.us-east4.run.app",
@@ -39,13 +41,13 @@ describe("environments", () => {
       account: "journal-service-production",
       logLevel: "INFO",
       debug: "false",
-      bucket: "traditions-mindmirror-prod",
+      bucket: "traditions-mindmirror-prod-production",
       secret: "service-urls-production",
       deletionProtection: true,
       url: "https://journal-service-435339726777.us-east4.run.app",
     },
   ])("$env.name", (row) => {
-    const { services } = buildStacks(row.env);
+    const { services, foundation } = buildStacks(row.env);
     const { text, json } = synth(services);
 
     it("deploys into its own project and region", () => {
@@ -56,8 +58,11 @@ describe("environments", () => {
     });
 
     it("names services and accounts by the environment's naming rule", () => {
-      expect(text).toHaveResourceWithProperties(CloudRunV2Service, { name: row.journal });
-      expect(text).toHaveResourceWithProperties(ServiceAccount, { account_id: row.account, project: row.project });
+      expect(text).toHaveResourceWithProperties(CloudRunV2Service, {
+        name: row.journal,
+        template: expect.objectContaining({ service_account: `${row.account}@${row.project}.iam.gserviceaccount.com` }),
+      });
+      expect(Testing.synth(foundation)).toHaveResourceWithProperties(ServiceAccount, { account_id: row.account, project: row.project });
     });
 
     it("passes the environment's log level, debug flag, bucket and project to the apps", () => {
@@ -84,8 +89,12 @@ describe("environments", () => {
       });
     });
 
-    it("keeps min 1 instance and concurrency 20, with a bounded maximum", () => {
-      for (const resource of Object.values(resourcesOf(json, "google_cloud_run_v2_service"))) {
+    it("keeps min 1 instance and concurrency 20, with a bounded maximum, where the catalog sets no bounds", () => {
+      const own = new Set(SERVICES.filter((s) => s.scaling !== undefined).map((s) => s.name.replace(/-/g, "_")));
+      expect([...own].sort()).toEqual(["practices_service", "users_service"]);
+      for (const [name, resource] of Object.entries(resourcesOf(json, "google_cloud_run_v2_service"))) {
+        expect(resource.template.max_instance_request_concurrency).toBe(20);
+        if (own.has(name)) continue;
         expect(resource.template.scaling.min_instance_count).toBe(1);
         expect(resource.template.max_instance_request_concurrency).toBe(20);
         expect(resource.template.scaling.max_instance_count).toBe(row.env.scaling.maxInstances);

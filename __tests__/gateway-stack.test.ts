@@ -36,7 +36,7 @@ describe("gateway stack", () => {
   it("may invoke all 7 backends, named without reading the services stack", () => {
     const grants = Object.values(resourcesOf(json, "google_cloud_run_v2_service_iam_member")).filter((g) => g.member !== "allUsers");
     expect(grants.map((g) => g.name).sort()).toEqual(servicesOf(SERVICES, "services").map((s) => `${s.name}-staging`).sort());
-    for (const grant of grants) expect(grant.member).toBe("serviceAccount:${google_service_account.gateway.email}");
+    for (const grant of grants) expect(grant.member).toBe("serviceAccount:gateway-staging@mindmirror-69.iam.gserviceaccount.com");
   });
 
   it("gets the four URLs it reads at runtime from the environment, not from remote state", () => {
@@ -51,10 +51,22 @@ describe("gateway stack", () => {
     expect(text).not.toContain("terraform_remote_state");
   });
 
-  it("reads its Supabase secrets by reference with its own per-secret grants", () => {
-    const grants = Object.values(resourcesOf(json, "google_secret_manager_secret_iam_member"));
-    expect(grants.map((g) => g.secret_id).sort()).toEqual(["SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET", "SUPABASE_URL"]);
-    for (const grant of grants) expect(grant.member).toBe("serviceAccount:${google_service_account.gateway.email}");
+  it("reads its Supabase secrets and VOUCHERS_WEB_BASE_URL by reference, granted in the foundation", () => {
+    const env = json.resource.google_cloud_run_v2_service.gateway.template.containers[0].env as Record<string, any>[];
+    expect(env.filter((e) => e.value_source).map((e) => [e.name, e.value_source.secret_key_ref])).toEqual(
+      ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET", "VOUCHERS_WEB_BASE_URL"].map((name) => [name, { secret: name, version: "latest" }]),
+    );
+    expect(env.find((e) => e.name === "VOUCHERS_WEB_BASE_URL")?.value).toBeUndefined();
+    expect(json.resource.google_secret_manager_secret_iam_member).toBeUndefined();
+    expect(json.resource.google_service_account).toBeUndefined();
+    expect(json.resource.google_cloud_run_v2_service.gateway.template.service_account).toBe("gateway-staging@mindmirror-69.iam.gserviceaccount.com");
+  });
+
+  it("probes startup by TCP as today; /healthcheck is what the pipeline checks", () => {
+    const container = json.resource.google_cloud_run_v2_service.gateway.template.containers[0];
+    expect(container.startup_probe.tcp_socket).toEqual({ port: 4000 });
+    expect(container.liveness_probe).toBeUndefined();
+    expect(SERVICES.find((s) => s.name === "gateway")!.healthPath).toBe("/healthcheck");
   });
 
   it("outputs gateway_url and nothing else", () => {

@@ -91,19 +91,14 @@ describe("image variables", () => {
 });
 
 describe("committed tfvars files", () => {
-  const expectedTags: Record<string, { services: string; gateway: string }> = {
-    staging: { services: "v1.0.0-252ad69", gateway: "v1.0.0-b6ceeb2" },
-    production: { services: "v1.0.0-22403cf", gateway: "v1.0.0-427223d" },
-  };
-
-  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("%s holds a valid image for every deployable, at today's tags", (name, env) => {
+  // The tags themselves are the pipeline's to rewrite, so only their form is checked: v<VERSION>-<short sha>.
+  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("%s holds a valid image for every deployable, tagged v<version>-<sha>", (_name, env) => {
     const values = loadImages(env, ENV_DIR);
     expect([...values.keys()].sort()).toEqual(SERVICES.map((s) => imageVariableName(s.name)).sort());
     for (const def of SERVICES) {
       const value = values.get(imageVariableName(def.name))!;
       expect(isValidImage(env, def.image, value)).toBe(true);
-      const tag = def.stack === "gateway" ? expectedTags[name].gateway : expectedTags[name].services;
-      expect(value.endsWith(`/${def.image}:${tag}`)).toBe(true);
+      expect(value).toMatch(new RegExp(`/${def.image}:v\\d+\\.\\d+\\.\\d+-[0-9a-f]{7}$`));
     }
   });
 

@@ -1,6 +1,8 @@
 import { production, staging } from "../environments";
 import {
+  bucketName,
   cloudRunName,
+  runtimeAccountEmail,
   imageVariableName,
   serviceAccountEmail,
   serviceAccountId,
@@ -25,6 +27,23 @@ describe("naming", () => {
     expect(serviceAccountEmail(staging, "journal-service-staging")).toBe(
       "journal-service-staging@mindmirror-69.iam.gserviceaccount.com",
     );
+  });
+
+  it("names a service's runtime account by today's id", () => {
+    expect(runtimeAccountEmail(production, "habits-service")).toBe("habits-service-production@mindmirror-prod.iam.gserviceaccount.com");
+  });
+
+  it("names catalog buckets as today: {bucket}-{project id}-{env}", () => {
+    expect(bucketName(staging, "traditions")).toBe("traditions-mindmirror-69-staging");
+    expect(bucketName(production, "traditions")).toBe("traditions-mindmirror-prod-production");
+  });
+
+  it("fails if a bucket name breaks GCS rules, naming the bucket, the name and the fix", () => {
+    expect(() => bucketName(staging, "x".repeat(60))).toThrow(
+      /^bucket name of "x{60}" in staging: "x{60}-mindmirror-69-staging" is not valid; GCS allows 3-63 lowercase letters, digits, '-' or '_'/,
+    );
+    expect(() => bucketName(staging, "Traditions")).toThrow(/^bucket name of "Traditions" in staging: .* is not valid/);
+    expect(() => bucketName(withEnv(staging, { name: "googley" }), "p")).toThrow(/containing "google"/);
   });
 
   it("builds Cloud Run's deterministic URL from name, project number and region", () => {

@@ -1,10 +1,11 @@
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { SecretManagerSecretVersion } from "@cdktf/provider-google/lib/secret-manager-secret-version";
 import { SERVICES, servicesOf } from "../catalog";
 import { production, staging } from "../environments";
-import { buildStacks, resourcesOf, synth, withEnv, type TerraformJson } from "./helpers";
+import { Testing } from "../lib/cdk";
+import { defineEnvironment } from "../stacks";
+import { buildStacks, imagesFor, resourcesOf, synth, withEnv, type TerraformJson } from "./helpers";
 
 const PIPELINE_OUTPUTS = [
   "agent_service_url",
@@ -23,7 +24,7 @@ function invokers(json: TerraformJson): Record<string, string[]> {
   for (const grant of Object.values(resourcesOf(json, "google_cloud_run_v2_service_iam_member"))) {
     expect(grant.role).toBe("roles/run.invoker");
     const service = String(grant.name).replace(/^\$\{google_cloud_run_v2_service\.(\w+)\.name\}$/, "$1");
-    const member = String(grant.member).replace(/^serviceAccount:\$\{google_service_account\.(\w+)\.email\}$/, "$1");
+    const member = String(grant.member).replace(/^serviceAccount:([a-z-]+?)-staging@mindmirror-69\.iam\.gserviceaccount\.com$/, (_m, s: string) => s.replace(/-/g, "_"));
     (byService[service] ??= []).push(member);
   }
   for (const members of Object.values(byService)) members.sort();
@@ -33,6 +34,11 @@ function invokers(json: TerraformJson): Record<string, string[]> {
 describe("services stack", () => {
   const { services } = buildStacks(staging);
   const { text, json } = synth(services);
+  const prod = synth(buildStacks(production).services).json;
+  const byEnv = [
+    [staging, json],
+    [production, prod],
+  ] as const;
 
   it("deploys the 7 backends as Cloud Run v2 services, not the deprecated v1", () => {
     expect(Object.values(resourcesOf(json, "google_cloud_run_v2_service")).map((s) => s.name).sort()).toEqual(
@@ -41,12 +47,29 @@ describe("services stack", () => {
     expect(json.resource.google_cloud_run_service).toBeUndefined();
   });
 
-  it("runs each service as its own service account", () => {
+  it("runs each service as its own account, named by email: the foundation creates it", () => {
     const accounts = Object.values(resourcesOf(json, "google_cloud_run_v2_service")).map((s) => s.template.service_account);
     expect(new Set(accounts).size).toBe(7);
     expect(json.resource.google_cloud_run_v2_service.habits_service.template.service_account).toBe(
-      "${google_service_account.habits_service.email}",
+      "habits-service-staging@mindmirror-69.iam.gserviceaccount.com",
     );
+    expect(json.resource.google_cloud_run_v2_service.journal_service.template.service_account).toBe(
+      "journal-service-staging@mindmirror-69.iam.gserviceaccount.com",
+    );
+  });
+
+  it("creates no account and grants nothing on secrets, accounts or the project", () => {
+    for (const type of [
+      "google_service_account",
+      "google_secret_manager_secret_iam_member",
+      "google_service_account_iam_member",
+      "google_project_iam_member",
+      "google_project_iam_binding",
+      "google_storage_bucket_iam_member",
+    ]) {
+      expect([type, json.resource[type]]).toEqual([type, undefined]);
+    }
+    for (const service of Object.values(resourcesOf(json, "google_cloud_run_v2_service"))) expect(service.depends_on).toBeUndefined();
   });
 
   it("reads every secret env from Secret Manager by reference, never as a value", () => {
@@ -58,22 +81,60 @@ describe("services stack", () => {
     expect(json.data).toBeUndefined();
   });
 
-  it("grants secretAccessor per secret, to the one service that reads it", () => {
-    const grants = Object.values(resourcesOf(json, "google_secret_manager_secret_iam_member"));
-    expect(grants).toHaveLength(SERVICES.filter((s) => s.stack === "services").reduce((n, s) => n + s.secretEnv.length, 0));
-    expect(text).toHaveResourceWithProperties(SecretManagerSecretIamMember, {
-      secret_id: "OPENAI_API_KEY",
-      role: "roles/secretmanager.secretAccessor",
-      member: "serviceAccount:${google_service_account.agent_service.email}",
-    });
-    expect(grants.filter((g) => g.secret_id === "OPENAI_API_KEY")).toHaveLength(1);
-    expect(json.resource.google_project_iam_member).toBeUndefined();
-    expect(json.resource.google_project_iam_binding).toBeUndefined();
+  it.each([
+    ["agent_service", "CELERY_WORKER_URL"],
+    ["journal_service", "CELERY_WORKER_URL"],
+    ["habits_service", "VOUCHERS_WEB_BASE_URL"],
+  ])("%s reads %s from the secret of that name, as today", (service, name) => {
+    const env: Record<string, any>[] = json.resource.google_cloud_run_v2_service[service].template.containers[0].env;
+    expect(env.filter((e) => e.name === name)).toEqual([{ name, value_source: { secret_key_ref: { secret: name, version: "latest" } } }]);
   });
 
-  it("waits for a service's secret grants before deploying it", () => {
-    const habits = json.resource.google_cloud_run_v2_service.habits_service;
-    expect(habits.depends_on).toEqual([expect.stringMatching(/^google_secret_manager_secret_iam_member\.habits-service_secret-DATABASE_URL_/)]);
+  it("marks CELERY_WORKER_URL deprecated where it is read", () => {
+    for (const name of ["agent-service", "journal-service"]) {
+      expect(SERVICES.find((s) => s.name === name)!.deprecatedEnv?.CELERY_WORKER_URL).toMatch(/not deployed/);
+    }
+  });
+
+  it("sets GCS_BUCKET_NAME of agent and journal to the environment's traditions bucket", () => {
+    for (const [j, bucket] of [
+      [json, "traditions-mindmirror-69-staging"],
+      [prod, "traditions-mindmirror-prod-production"],
+    ] as const) {
+      for (const service of ["agent_service", "journal_service"]) {
+        const vars: Record<string, any>[] = j.resource.google_cloud_run_v2_service[service].template.containers[0].env;
+        expect(vars.filter((e) => e.name === "GCS_BUCKET_NAME")).toEqual([{ name: "GCS_BUCKET_NAME", value: bucket }]);
+      }
+    }
+  });
+
+  it("allocates CPU only during requests, without startup boost, as today", () => {
+    for (const [, j] of byEnv) {
+      for (const service of Object.values(resourcesOf(j, "google_cloud_run_v2_service"))) {
+        const { cpu_idle, startup_cpu_boost } = service.template.containers[0].resources;
+        expect([service.name, cpu_idle, startup_cpu_boost]).toEqual([service.name, true, false]);
+      }
+    }
+  });
+
+  it("scales users-service from 0, caps practices at 10, and gives the rest the environment's bounds", () => {
+    for (const [j, max] of [
+      [json, 4],
+      [prod, 20],
+    ] as const) {
+      const scaling = Object.fromEntries(
+        Object.entries(resourcesOf(j, "google_cloud_run_v2_service")).map(([name, s]) => [name, s.template.scaling]),
+      );
+      expect(scaling).toEqual({
+        agent_service: { min_instance_count: 1, max_instance_count: max },
+        journal_service: { min_instance_count: 1, max_instance_count: max },
+        habits_service: { min_instance_count: 1, max_instance_count: max },
+        meals_service: { min_instance_count: 1, max_instance_count: max },
+        movements_service: { min_instance_count: 1, max_instance_count: max },
+        practices_service: { min_instance_count: 1, max_instance_count: 10 },
+        users_service: { min_instance_count: 0, max_instance_count: max },
+      });
+    }
   });
 
   it("probes startup by TCP, or by HTTP where the catalog names a health path", () => {
@@ -86,8 +147,8 @@ describe("services stack", () => {
     expect(habits.ports).toEqual({ container_port: 8003 });
   });
 
-  it("gives meals, movements and users 1 CPU and 512Mi", () => {
-    for (const name of ["meals_service", "movements_service", "users_service"]) {
+  it("gives meals, movements, practices and users 1 CPU and 512Mi", () => {
+    for (const name of ["meals_service", "movements_service", "practices_service", "users_service"]) {
       expect(json.resource.google_cloud_run_v2_service[name].template.containers[0].resources.limits).toEqual({ cpu: "1", memory: "512Mi" });
     }
   });
@@ -148,9 +209,9 @@ describe("services stack", () => {
     });
 
     it("keeps every backend publicly invokable where unauthenticatedBackends is on", () => {
-      for (const env of [staging, production]) {
+      for (const [env, j] of byEnv) {
         expect(env.invoker.unauthenticatedBackends).toBe(true);
-        const members = invokers(synth(buildStacks(env).services).json);
+        const members = invokers(j);
         for (const service of servicesOf(SERVICES, "services")) {
           expect(members[service.name.replace(/-/g, "_")]).toContain("allUsers");
         }
@@ -160,7 +221,6 @@ describe("services stack", () => {
 
   describe("adopting today's resources", () => {
     it("imports the existing Cloud Run services and URL secret where importExisting is on", () => {
-      const { json: prod } = synth(buildStacks(production).services);
       expect(prod.import).toEqual(
         expect.arrayContaining([
           { id: "projects/mindmirror-prod/locations/us-east4/services/users-service", to: "google_cloud_run_v2_service.users_service" },
@@ -170,10 +230,12 @@ describe("services stack", () => {
       expect(prod.import).toHaveLength(8);
     });
 
-    it("adopts existing runtime service accounts instead of failing on them", () => {
-      for (const account of Object.values(resourcesOf(json, "google_service_account"))) {
-        expect(account.create_ignore_already_exists).toBe(true);
-      }
+    it("adopts only what the catalog says exists: a new service is created", () => {
+      const catalog = SERVICES.map((s) => (s.name === "meals-service" ? { ...s, adopt: undefined } : s));
+      const { json: j } = synth(defineEnvironment(Testing.app(), { environment: staging, images: imagesFor(staging), catalog }).services);
+      const targets = (j.import as { to: string }[]).map((i) => i.to);
+      expect(targets).not.toContain("google_cloud_run_v2_service.meals_service");
+      expect(targets).toContain("google_cloud_run_v2_service.movements_service");
     });
 
     it("imports nothing in an environment that starts empty", () => {
@@ -188,7 +250,6 @@ describe("services stack", () => {
     });
 
     it("writes an empty (partial) GCS backend for production", () => {
-      const { json: prod } = synth(buildStacks(production).services);
       expect(prod.terraform.backend).toEqual({ gcs: {} });
     });
   });

@@ -3,7 +3,8 @@
  * entry here (and its image to each environment's tfvars file).
  */
 import type { EnvironmentConfig } from "../environments/types";
-import type { ServiceDefinition } from "./types";
+import { bucketName } from "../lib/naming";
+import type { Adoption, ServiceDefinition } from "./types";
 
 /** Env values that differ per environment. */
 const fromEnv = {
@@ -11,14 +12,18 @@ const fromEnv = {
   logLevel: (e: EnvironmentConfig) => e.app.logLevel,
   debug: (e: EnvironmentConfig) => String(e.app.debug),
   projectId: (e: EnvironmentConfig) => e.project.id,
-  traditionsBucket: (e: EnvironmentConfig) => e.traditionsBucket,
+  traditionsBucket: (e: EnvironmentConfig) => bucketName(e, "traditions"),
 };
+
+/** The Cloud Run service and its runtime account exist in the live projects. */
+const LIVE: Adoption = { service: true, account: true };
+const CELERY_WORKER_URL =
+  "the celery worker it points at is not deployed (journal falls back to its default when it is unset)";
 
 const FAUX_MESH = {
   FAUX_MESH_USER_ID: "00000000-0000-0000-0000-000000000001",
   FAUX_MESH_SUPABASE_ID: "00000000-0000-0000-0000-000000000002",
 };
-const VOUCHERS_WEB_BASE_URL = "https://mind-mirror-seven.vercel.app";
 const DB_POOL = {
   DB_POOL_SIZE: "10",
   DB_MAX_OVERFLOW: "20",
@@ -54,8 +59,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
       ...FAUX_MESH,
       ...COMMON,
     },
-    secretEnv: ["DATABASE_URL", "REDIS_URL", "QDRANT_URL", "QDRANT_API_KEY", "OPENAI_API_KEY", ...SUPABASE],
+    secretEnv: ["DATABASE_URL", "REDIS_URL", "QDRANT_URL", "QDRANT_API_KEY", "OPENAI_API_KEY", ...SUPABASE, "CELERY_WORKER_URL"],
+    deprecatedEnv: { CELERY_WORKER_URL },
+    buckets: [{ bucket: "traditions", roles: ["roles/storage.objectAdmin", "roles/storage.legacyBucketReader"] }],
     calls: ["journal-service"],
+    adopt: LIVE,
   },
   {
     name: "journal-service",
@@ -71,8 +79,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
       ...FAUX_MESH,
       ...COMMON,
     },
-    secretEnv: ["DATABASE_URL", "REDIS_URL", ...SUPABASE, "SUPABASE_CA_CERT_PATH", "REINDEX_SECRET_KEY"],
+    secretEnv: ["DATABASE_URL", "REDIS_URL", ...SUPABASE, "SUPABASE_CA_CERT_PATH", "REINDEX_SECRET_KEY", "CELERY_WORKER_URL"],
+    deprecatedEnv: { CELERY_WORKER_URL },
+    buckets: [{ bucket: "traditions", roles: ["roles/storage.objectViewer"] }],
     calls: ["agent-service", "users-service"],
+    adopt: LIVE,
   },
   {
     name: "habits-service",
@@ -84,13 +95,14 @@ export const SERVICES: readonly ServiceDefinition[] = [
       LOG_LEVEL: fromEnv.logLevel,
       ...DB_POOL,
       DB_POOL_PRE_PING: "true",
-      VOUCHERS_WEB_BASE_URL,
       UYE_PROGRAM_TEMPLATE_ID: "be925a11-edfa-4208-9924-d0ecae956aac",
       MINDMIRROR_PROGRAM_TEMPLATE_ID: "1b4fa08a-462b-445e-85a6-6da4d70c6ed",
       DAILY_JOURNALING_PROGRAM_TEMPLATE_ID: "1b4fa08a-462b-445e-85a6-6da4d70c6ed",
     },
-    secretEnv: ["DATABASE_URL"],
+    secretEnv: ["DATABASE_URL", "VOUCHERS_WEB_BASE_URL"],
     calls: [],
+    // Runs as journal-service-<env> today: its own account is created, the service adopted.
+    adopt: { service: true, account: false },
   },
   {
     name: "meals-service",
@@ -105,6 +117,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     secretEnv: ["DATABASE_URL"],
     calls: [],
     resources: SMALL,
+    adopt: LIVE,
   },
   {
     name: "movements-service",
@@ -115,6 +128,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     secretEnv: ["DATABASE_URL"],
     calls: [],
     resources: SMALL,
+    adopt: LIVE,
   },
   {
     name: "practices-service",
@@ -124,7 +138,11 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: { API_VERSION: "0.1.0" },
     secretEnv: ["DATABASE_URL"],
     calls: ["users-service"],
+    resources: SMALL,
+    // Capped at 10 today, the only service with a maximum.
+    scaling: { maxInstances: 10 },
     healthPath: "/health",
+    adopt: LIVE,
   },
   {
     name: "users-service",
@@ -135,6 +153,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
     secretEnv: ["DATABASE_URL"],
     calls: ["agent-service", "journal-service", "habits-service", "meals-service", "movements-service"],
     resources: SMALL,
+    // Scales to zero today (its module sets no minScale).
+    scaling: { minInstances: 0 },
+    adopt: LIVE,
   },
   {
     name: "gateway",
@@ -142,9 +163,13 @@ export const SERVICES: readonly ServiceDefinition[] = [
     port: 4000,
     stack: "gateway",
     public: true,
-    env: { ENVIRONMENT: fromEnv.environment, DEBUG: fromEnv.debug, VOUCHERS_WEB_BASE_URL },
-    secretEnv: ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"],
+    env: { ENVIRONMENT: fromEnv.environment, DEBUG: fromEnv.debug },
+    secretEnv: ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET", "VOUCHERS_WEB_BASE_URL"],
     calls: ["agent-service", "journal-service", "habits-service", "meals-service"],
     bakedCalls: ["movements-service", "practices-service", "users-service"],
+    // Hive Gateway's endpoint; the pipeline checks it after each gateway deploy. Probed by TCP, as today.
+    healthPath: "/healthcheck",
+    healthProbes: false,
+    adopt: LIVE,
   },
 ];

@@ -1,6 +1,7 @@
 import { check } from "../lib/errors";
 import { urlEnvName } from "../lib/naming";
-import type { ServiceDefinition } from "./types";
+import { BUCKETS } from "./buckets";
+import type { BucketDefinition, ServiceDefinition } from "./types";
 
 const SERVICE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -9,12 +10,24 @@ const CPU = /^(?:[1-8]|[1-9][0-9]{0,3}m)$/;
 const MEMORY = /^[1-9][0-9]*(?:Mi|Gi)$/;
 /** Cloud Run sets these itself and rejects containers that define them. */
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
+/** A bucket's base name; the full name (`{name}-{project}-{env}`) is checked per environment in lib/naming. */
+const BUCKET_BASE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+/** A predefined Cloud Storage role: what a bucket grant may give, nothing outside storage. */
+const STORAGE_ROLE = /^roles\/storage\.[A-Za-z]+$/;
+/** Cloud Run's instance bounds. */
+const MAX_INSTANCES = 1000;
 
 /**
  * Checks the catalog as a whole: names, ports, env names and the call graph.
  * Throws a ConfigError naming the service, the field and the fix.
  */
-export function validateCatalog(services: readonly ServiceDefinition[]): void {
+export function validateCatalog(services: readonly ServiceDefinition[], buckets: readonly BucketDefinition[] = BUCKETS): void {
+  const bucketNames = new Set<string>();
+  for (const b of buckets) {
+    check(BUCKET_BASE.test(b.name), `catalog bucket "${b.name}".name`, b.name, "use lowercase letters, digits and hyphens, starting and ending with a letter or digit");
+    check(!bucketNames.has(b.name), `catalog bucket "${b.name}".name`, b.name, "each bucket may appear once in the catalog");
+    bucketNames.add(b.name);
+  }
   const known = new Set<string>();
   for (const s of services) {
     const at = `catalog "${s.name}"`;
@@ -23,8 +36,20 @@ export function validateCatalog(services: readonly ServiceDefinition[]): void {
     known.add(s.name);
     check(IMAGE_NAME.test(s.image), `${at}.image`, s.image, "use a Docker image name: lowercase letters and digits separated by '.', '_' or '-'");
     check(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535, `${at}.port`, s.port, "use an integer from 1 to 65535");
+    check(s.public !== true || s.healthPath !== undefined, `${at}.healthPath`, s.healthPath, "a public service needs the health path the pipeline checks after each deploy, such as \"/healthcheck\"");
     if (s.healthPath !== undefined) {
       check(/^\/[\x21-\x7e]*$/.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
+    }
+    validateScaling(s, at);
+    const used = new Set<string>();
+    for (const access of s.buckets ?? []) {
+      check(bucketNames.has(access.bucket), `${at}.buckets`, access.bucket, `use a bucket of the catalog: ${[...bucketNames].join(", ") || "(none)"}`);
+      check(!used.has(access.bucket), `${at}.buckets`, access.bucket, "list each bucket once, with all its roles");
+      used.add(access.bucket);
+      check(access.roles.length > 0, `${at}.buckets "${access.bucket}".roles`, access.roles, "grant at least one storage role, or drop the bucket");
+      for (const role of access.roles) {
+        check(STORAGE_ROLE.test(role), `${at}.buckets "${access.bucket}".roles`, role, "use a Cloud Storage role such as \"roles/storage.objectViewer\"; a bucket grant gives nothing outside storage");
+      }
     }
     if (s.resources) {
       check(CPU.test(s.resources.cpu), `${at}.resources.cpu`, s.resources.cpu, "use whole CPUs (\"1\".. \"8\") or millicores (\"500m\")");
@@ -43,6 +68,9 @@ export function validateCatalog(services: readonly ServiceDefinition[]): void {
       check(!seen.has(name), `${at} env`, name, "each env name may be set once: as a plain value, a secret, or a called service's URL");
       seen.add(name);
     }
+    for (const name of Object.keys(s.deprecatedEnv ?? {})) {
+      check(seen.has(name), `${at}.deprecatedEnv`, name, "name an env var the service sets (in env or secretEnv)");
+    }
     for (const field of ["calls", "bakedCalls"] as const) {
       for (const callee of s[field] ?? []) {
         check(
@@ -58,3 +86,17 @@ export function validateCatalog(services: readonly ServiceDefinition[]): void {
   }
 }
 
+
+function validateScaling(s: ServiceDefinition, at: string): void {
+  const { minInstances, maxInstances } = s.scaling ?? {};
+  const whole = (n: number, lo: number) => Number.isInteger(n) && n >= lo && n <= MAX_INSTANCES;
+  if (minInstances !== undefined) {
+    check(whole(minInstances, 0), `${at}.scaling.minInstances`, minInstances, `use an integer from 0 to ${MAX_INSTANCES}`);
+  }
+  if (maxInstances !== undefined) {
+    check(whole(maxInstances, 1), `${at}.scaling.maxInstances`, maxInstances, `use an integer from 1 to ${MAX_INSTANCES}`);
+  }
+  if (minInstances !== undefined && maxInstances !== undefined) {
+    check(minInstances <= maxInstances, `${at}.scaling.minInstances`, minInstances, `it exceeds scaling.maxInstances (${maxInstances}); lower it or raise the maximum`);
+  }
+}

@@ -1,22 +1,17 @@
 import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainersEnv } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
-import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
 import type { EnvValue, ServiceDefinition } from "../catalog/types";
 import type { EnvironmentConfig } from "../environments/types";
-import {
-  cloudRunName,
-  resourceName,
-  secretId,
-  serviceAccountId,
-  serviceLabels,
-  serviceUrl,
-  urlEnvName,
-} from "../lib/naming";
+import { check } from "../lib/errors";
+import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceLabels, serviceUrl, urlEnvName } from "../lib/naming";
 import { ALL_USERS, InvokerGrant } from "./invoker-grant";
 import { importExisting } from "./import-existing";
 
-/** Cloud Run's defaults, written out so a plan never shows them drifting. */
+/**
+ * The limits of an instance. Writing `resources` is not neutral in the v2
+ * API: its `cpu_idle` then defaults to false (CPU always allocated), so the
+ * construct always writes `cpu_idle` too.
+ */
 const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" };
 /** Probe timings: a slow-starting Python app gets up to 10 s x 24 = 4 min. */
 const STARTUP_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 };
@@ -30,18 +25,20 @@ export interface CloudRunServiceProps {
 }
 
 /**
- * One MindMirror deployable: a `google_cloud_run_v2_service`, the service
- * account it alone runs as, read access to exactly the secrets it uses, and
- * public access only where the catalog or the environment asks for it.
+ * One MindMirror deployable: a `google_cloud_run_v2_service` running as the
+ * service account it alone uses, and public access only where the catalog or
+ * the environment asks for it. The account, its secret grants and its bucket
+ * grants belong to the foundation stack, applied before this one: a service
+ * names its account by email and never grants anything on it.
  */
 export class CloudRunService extends Construct {
   /** Cloud Run service name in this environment. */
   readonly name: string;
   /** Deterministic URL, known before the service exists. */
   readonly url: string;
-  readonly account: ServiceAccount;
+  /** Email of the runtime account it runs as (created by the foundation stack). */
+  readonly accountEmail: string;
   readonly service: CloudRunV2Service;
-  readonly secretGrants: readonly SecretManagerSecretIamMember[];
   readonly environment: EnvironmentConfig;
   readonly definition: ServiceDefinition;
 
@@ -54,26 +51,9 @@ export class CloudRunService extends Construct {
     this.url = serviceUrl(env, def.name);
     const labels = serviceLabels(env, def.name);
 
-    this.account = new ServiceAccount(this, "account", {
-      project: env.project.id,
-      accountId: serviceAccountId(env, def.name),
-      displayName: `${this.name} (Cloud Run runtime)`,
-      description: `Runs the ${this.name} Cloud Run service; managed by mindmirror-infra.`,
-      // Today's accounts already exist under these ids: adopt them instead of failing.
-      createIgnoreAlreadyExists: true,
-    });
-    this.account.overrideLogicalId(resourceName(def.name));
-    const member = this.member;
-
-    this.secretGrants = def.secretEnv.map(
-      (name) =>
-        new SecretManagerSecretIamMember(this, `secret-${name}`, {
-          project: env.project.id,
-          secretId: secretId(name),
-          role: "roles/secretmanager.secretAccessor",
-          member,
-        }),
-    );
+    this.accountEmail = runtimeAccountEmail(env, def.name);
+    const scaling = serviceScaling(env, def);
+    const probePath = def.healthPath !== undefined && def.healthProbes !== false ? def.healthPath : undefined;
 
     const probePort = { port: def.port };
     this.service = new CloudRunV2Service(this, "service", {
@@ -84,30 +64,31 @@ export class CloudRunService extends Construct {
       deletionProtection: env.deletionProtection,
       labels,
       template: {
-        serviceAccount: this.account.email,
+        serviceAccount: this.accountEmail,
         labels,
         maxInstanceRequestConcurrency: env.scaling.concurrency,
-        scaling: { minInstanceCount: env.scaling.minInstances, maxInstanceCount: env.scaling.maxInstances },
+        scaling: { minInstanceCount: scaling.min, maxInstanceCount: scaling.max },
         containers: [
           {
             image: props.image,
             ports: { containerPort: def.port },
             env: containerEnv(env, def),
-            resources: { limits: { ...(def.resources ?? DEFAULT_RESOURCES) } },
-            startupProbe: def.healthPath
-              ? { ...STARTUP_PROBE, httpGet: { path: def.healthPath, ...probePort } }
+            resources: {
+              limits: { ...(def.resources ?? DEFAULT_RESOURCES) },
+              // CPU only while serving a request, as today; always-on CPU with min instances 1 is a standing cost.
+              cpuIdle: def.cpu?.idle ?? true,
+              startupCpuBoost: def.cpu?.startupBoost ?? false,
+            },
+            startupProbe: probePath
+              ? { ...STARTUP_PROBE, httpGet: { path: probePath, ...probePort } }
               : { ...STARTUP_PROBE, tcpSocket: probePort },
-            livenessProbe: def.healthPath
-              ? { ...LIVENESS_PROBE, httpGet: { path: def.healthPath, ...probePort } }
-              : undefined,
+            livenessProbe: probePath ? { ...LIVENESS_PROBE, httpGet: { path: probePath, ...probePort } } : undefined,
           },
         ],
       },
-      // A revision whose account cannot read its secrets fails to start.
-      dependsOn: [...this.secretGrants],
     });
     this.service.overrideLogicalId(resourceName(def.name));
-    if (env.importExisting) {
+    if (env.importExisting && def.adopt?.service === true) {
       importExisting(this.service, `projects/${env.project.id}/locations/${env.region}/services/${this.name}`);
     }
 
@@ -127,8 +108,21 @@ export class CloudRunService extends Construct {
 
   /** IAM member of this service's own account. */
   get member(): string {
-    return `serviceAccount:${this.account.email}`;
+    return `serviceAccount:${this.accountEmail}`;
   }
+}
+
+/** The service's instance bounds: its catalog entry where it has one, else the environment's. */
+export function serviceScaling(env: EnvironmentConfig, def: ServiceDefinition): { min: number; max: number } {
+  const min = def.scaling?.minInstances ?? env.scaling.minInstances;
+  const max = def.scaling?.maxInstances ?? env.scaling.maxInstances;
+  check(
+    min <= max,
+    `catalog "${def.name}".scaling in ${env.name}`,
+    { minInstances: min, maxInstances: max },
+    "minInstances exceeds maxInstances; lower the minimum or raise the maximum in the catalog entry or the environment's scaling",
+  );
+  return { min, max };
 }
 
 /** Plain values, then called services' URLs, then secret references. */

@@ -13,7 +13,6 @@ export const production: EnvironmentConfig = {
   deletionProtection: true,
   scaling: { minInstances: 1, maxInstances: 20, concurrency: 20 },
   registry: { location: "us-east4", repository: "mindmirror" },
-  traditionsBucket: "traditions-mindmirror-prod",
   // The apps do not send ID tokens yet; see README "Service-to-service authentication".
   invoker: { unauthenticatedBackends: true },
   ci: {

@@ -14,7 +14,6 @@ export const staging: EnvironmentConfig = {
   deletionProtection: false,
   scaling: { minInstances: 1, maxInstances: 4, concurrency: 20 },
   registry: { location: "us-east4", repository: "mindmirror" },
-  traditionsBucket: "traditions-mindmirror-69",
   // The apps do not send ID tokens yet; see README "Service-to-service authentication".
   invoker: { unauthenticatedBackends: true },
   ci: {

@@ -42,9 +42,10 @@ export interface EnvironmentConfig {
 
   /**
    * Adopt what already exists in the live project: emit `import` blocks for
-   * the Cloud Run services and the `service-urls-<env>` secret (services
-   * stack) and for the registry, the Workload Identity pool and provider, the
-   * deployer account and the state bucket (foundation stack), so the first
+   * the Cloud Run services and runtime accounts the catalog marks as existing
+   * (`adopt`), the catalog's buckets, the `service-urls-<env>` secret and the
+   * registry, the Workload Identity pool and provider, the deployer account
+   * and the state bucket, so the first
    * apply takes them over instead of failing with "already exists". Once they
    * are in state the blocks are no-ops. Turn it off for a new environment,
    * where there is nothing to import (an import of a missing object fails the
@@ -72,9 +73,6 @@ export interface EnvironmentConfig {
     /** Repository id inside the project, e.g. `mindmirror`. */
     readonly repository: string;
   };
-
-  /** Bucket holding the traditions prompts (`GCS_BUCKET_NAME`). */
-  readonly traditionsBucket: string;
 
   /** Who may invoke the backend services. */
   readonly invoker: {

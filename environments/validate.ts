@@ -57,7 +57,6 @@ export function validateEnvironment(env: EnvironmentConfig): void {
 
   check(REGION.test(env.registry.location), f("registry.location"), env.registry.location, "use a GCP region such as \"us-east4\"");
   check(REPOSITORY.test(env.registry.repository), f("registry.repository"), env.registry.repository, "an Artifact Registry repository id has lowercase letters, digits and hyphens");
-  check(BUCKET.test(env.traditionsBucket), f("traditionsBucket"), env.traditionsBucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
 
   check(POOL_ID.test(env.ci.workloadIdentityPool), f("ci.workloadIdentityPool"), env.ci.workloadIdentityPool, "a pool id has 4-32 lowercase letters, digits or hyphens");
   check(POOL_ID.test(env.ci.workloadIdentityProvider), f("ci.workloadIdentityProvider"), env.ci.workloadIdentityProvider, "a provider id has 4-32 lowercase letters, digits or hyphens");

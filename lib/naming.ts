@@ -13,6 +13,11 @@ const CLOUD_RUN_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
 const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** Secret Manager secret id. */
 const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * GCS bucket name (without dots): 3-63 lowercase letters, digits, '-' or '_',
+ * starting and ending with a letter or digit.
+ */
+const BUCKET_NAME = /^[a-z0-9](?:[a-z0-9_-]{1,61})[a-z0-9]$/;
 /** A DNS label is at most 63 characters; Cloud Run's URL host starts with `{name}-{number}`. */
 const DNS_LABEL_MAX = 63;
 
@@ -50,7 +55,27 @@ export function serviceAccountEmail(env: EnvironmentConfig, accountId: string): 
 
 /** IAM member string of a service's own account. */
 export function serviceAccountMember(env: EnvironmentConfig, service: string): string {
-  return `serviceAccount:${serviceAccountEmail(env, serviceAccountId(env, service))}`;
+  return `serviceAccount:${runtimeAccountEmail(env, service)}`;
+}
+
+/** Email of a service's runtime account: `journal-service-staging@mindmirror-69.iam.gserviceaccount.com`. */
+export function runtimeAccountEmail(env: EnvironmentConfig, service: string): string {
+  return serviceAccountEmail(env, serviceAccountId(env, service));
+}
+
+/**
+ * Name of a catalog bucket in an environment: `{bucket}-{project id}-{env}`,
+ * as today's buckets are named (`traditions-mindmirror-69-staging`).
+ */
+export function bucketName(env: EnvironmentConfig, bucket: string): string {
+  const name = `${bucket}-${env.project.id}-${env.name}`;
+  check(
+    BUCKET_NAME.test(name) && !name.startsWith("goog") && !name.includes("google"),
+    `bucket name of "${bucket}" in ${env.name}`,
+    name,
+    "GCS allows 3-63 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit, never starting with \"goog\" or containing \"google\" (shorten or rename the catalog bucket)",
+  );
+  return name;
 }
 
 /** Secret Manager id of a secret env var; the ids are exactly the env names. */

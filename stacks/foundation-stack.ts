@@ -1,19 +1,19 @@
 import type { Construct } from "constructs";
-import { SERVICES, validateCatalog, type ServiceDefinition } from "../catalog";
+import { BUCKETS, bucketUsers, SERVICES, validateCatalog, type BucketDefinition, type ServiceDefinition } from "../catalog";
 import { Builder } from "../constructs/foundation/builder";
 import type { CiGrantTargets } from "../constructs/foundation/ci-account";
 import { Deployer } from "../constructs/foundation/deployer";
 import { GithubIdentity } from "../constructs/foundation/github-identity";
 import { ImageRegistry } from "../constructs/foundation/image-registry";
+import { RuntimeAccounts } from "../constructs/foundation/runtime-accounts";
+import { ServiceBucket } from "../constructs/foundation/service-bucket";
 import { StateBucket } from "../constructs/foundation/state-bucket";
 import type { EnvironmentConfig } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import { TerraformOutput } from "../lib/cdk";
 import { check } from "../lib/errors";
 import {
-  secretId,
-  serviceAccountEmail,
-  serviceAccountId,
+  cloudRunName,
   serviceUrlsSecretId,
   statePrefix,
   workloadIdentityProviderName,
@@ -30,6 +30,11 @@ export interface FoundationStackProps {
    */
   readonly catalog?: readonly ServiceDefinition[];
   /**
+   * The buckets the catalog's services use.
+   * @default BUCKETS - the catalog's
+   */
+  readonly buckets?: readonly BucketDefinition[];
+  /**
    * The repository whose workflows may deploy.
    * @default GITHUB
    */
@@ -42,8 +47,12 @@ export interface FoundationStackProps {
  * Workload Identity pool and provider GitHub Actions sign in through, the
  * deployer account with exactly its roles, where deploys are gated the
  * read-mostly builder account of the jobs that run ungated, and, in the
- * environment whose project holds it, the state bucket. Resources that exist in the live
- * projects are imported, never recreated, where the environment says so.
+ * environment whose project holds it, the state bucket. Everything that
+ * derives from the catalog alone is here too: the runtime account of every
+ * service with its per-secret read grants, and the services' buckets with
+ * their grants, so the stacks that deploy services only name accounts that
+ * exist and the pipeline holds no right to change them. Resources that exist
+ * in the live projects are imported, never recreated, where the environment says so.
  */
 export class FoundationStack extends EnvironmentStack {
   readonly registry: ImageRegistry;
@@ -53,11 +62,16 @@ export class FoundationStack extends EnvironmentStack {
   readonly builder?: Builder;
   /** Present where this environment manages the state bucket. */
   readonly stateBucket?: StateBucket;
+  /** The runtime account of every catalog service, with its secret grants. */
+  readonly runtimeAccounts: RuntimeAccounts;
+  /** The catalog's buckets, by base name. */
+  readonly buckets = new Map<string, ServiceBucket>();
 
   constructor(scope: Construct, props: FoundationStackProps) {
     const env = props.environment;
     const catalog = props.catalog ?? SERVICES;
-    validateCatalog(catalog);
+    const buckets = props.buckets ?? BUCKETS;
+    validateCatalog(catalog, buckets);
     super(scope, "foundation", env);
     const importExisting = env.importExisting;
 
@@ -69,13 +83,22 @@ export class FoundationStack extends EnvironmentStack {
       this.stateBucket = new StateBucket(this, "state", { environment: env, location: managed.location, importExisting });
     }
 
+    this.runtimeAccounts = new RuntimeAccounts(this, "runtime", { environment: env, catalog });
+    const accountOf = (service: string) => this.runtimeAccounts.byService.get(service)!.account;
+    for (const def of buckets) {
+      const grants = bucketUsers(catalog, def.name).flatMap(({ service, roles }) =>
+        roles.map((role) => ({ service: service.name, role, member: `serviceAccount:${accountOf(service.name).email}` })),
+      );
+      this.buckets.set(def.name, new ServiceBucket(this, `bucket-${def.name}`, { environment: env, definition: def, grants }));
+    }
+
     const pipelineKinds = [...new Set<StackKind>(catalog.map((s) => s.stack))].sort();
     // The pipeline must not reach the state of the stack that defines its own permissions.
     check(!pipelineKinds.includes("foundation"), "catalog stack", "foundation", "deploy services from the services or gateway stack");
     const targets: CiGrantTargets = {
       registry: this.registry,
-      runtimeAccounts: Object.fromEntries(catalog.map((s) => [s.name, serviceAccountEmail(env, serviceAccountId(env, s.name))])),
-      serviceSecrets: [...new Set(catalog.flatMap((s) => s.secretEnv))].sort().map(secretId),
+      runtimeAccounts: Object.fromEntries(catalog.map((s) => [s.name, accountOf(s.name).name])),
+      cloudRunServices: catalog.map((s) => cloudRunName(env, s.name)),
       urlsSecret: serviceUrlsSecretId(env),
       stateBucket: this.stateBucket?.bucket.name ?? env.backend.bucket,
       statePrefixes: pipelineKinds.map((kind) => statePrefix(env, kind)),

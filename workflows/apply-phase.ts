@@ -89,7 +89,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
           name: "Health check",
           run: [
             `url="$(tofu -chdir=${dir} output -raw ${urlOutputName(gateways[0].name)})"`,
-            `npm run -s health-check -- --url "$url" --path ${gateways[0].healthPath ?? "/health"} --tries 3 --delay 10s`,
+            `npm run -s health-check -- --url "$url" --path ${healthPathOf(gateways[0])} --tries 3 --delay 10s`,
             "",
           ].join("\n"),
         },
@@ -129,4 +129,10 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
       report: reportJob(ctx, ["plan", "apply"], subject, gateway),
     },
   };
+}
+
+/** The path the pipeline checks after a deploy: the catalog's, never a default. */
+function healthPathOf(service: ServiceDefinition): string {
+  if (service.healthPath === undefined) throw new Error(`catalog "${service.name}".healthPath: undefined is not valid; a public service needs the health path the pipeline checks after each deploy`);
+  return service.healthPath;
 }

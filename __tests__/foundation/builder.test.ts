@@ -1,4 +1,5 @@
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
+import { SERVICES } from "../../catalog";
 import { BUILDER_ROLES } from "../../constructs/foundation/deployer-roles";
 import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
 import { GITHUB } from "../../environments/github";
@@ -15,14 +16,12 @@ const INTENDED_ROLES = [
   { role: "roles/artifactregistry.writer", scope: "registry" },
   { role: "roles/secretmanager.secretAccessor", scope: "service-urls-secret" },
   { role: "roles/run.viewer", scope: "project" },
-  { role: "roles/iam.serviceAccountViewer", scope: "project" },
-  { role: "roles/secretmanager.viewer", scope: "project" },
+  { role: "roles/secretmanager.viewer", scope: "service-urls-secret" },
   { role: "roles/storage.objectViewer", scope: "state-prefix" },
 ];
 
 /** Roles that change nothing and read no secret value but the service URLs. */
 const READ_ONLY = [
-  "roles/iam.serviceAccountViewer",
   "roles/run.viewer",
   "roles/secretmanager.secretAccessor",
   "roles/secretmanager.viewer",
@@ -74,9 +73,8 @@ describe("builder of production", () => {
     expect(grantsTo(json, "builder")).toEqual(
       [
         { target: "account google_service_account.builder", role: "roles/iam.workloadIdentityUser", member: `${POOL}/attribute.environment/production-ci` },
-        { target: "project mindmirror-prod", role: "roles/iam.serviceAccountViewer", member: "builder" },
         { target: "project mindmirror-prod", role: "roles/run.viewer", member: "builder" },
-        { target: "project mindmirror-prod", role: "roles/secretmanager.viewer", member: "builder" },
+        { target: "secret service-urls-production", role: "roles/secretmanager.viewer", member: "builder" },
         { target: "repository google_artifact_registry_repository.mindmirror", role: "roles/artifactregistry.writer", member: "builder" },
         { target: "secret service-urls-production", role: "roles/secretmanager.secretAccessor", member: "builder" },
         { target: "bucket mindmirror-tofu-state", role: "roles/storage.objectViewer", member: "builder" },
@@ -127,7 +125,8 @@ describe("staging, without a gate", () => {
 
   it("has no builder: every job uses the deployer, bound to the whole repository", () => {
     expect(staging.ci.builderAccountId).toBeUndefined();
-    expect(Object.keys(resourcesOf(json, "google_service_account"))).toEqual(["deployer"]);
+    const runtime = SERVICES.map((s) => s.name.replace(/-/g, "_"));
+    expect(Object.keys(resourcesOf(json, "google_service_account")).filter((name) => !runtime.includes(name))).toEqual(["deployer"]);
     expect(grantsOf(json).filter((g) => g.member === "builder")).toEqual([]);
     expect(json.output?.builder_service_account).toBeUndefined();
     expect(resourcesOf(json, "google_service_account_iam_member").deployer_workload_identity_user.member).toBe(

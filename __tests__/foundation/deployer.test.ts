@@ -9,20 +9,21 @@ import { foundationOf, grantsOf, grantsTo, type Grant } from "./grants";
  * change this list in the same commit, so a reviewer sees what CI gains.
  */
 const INTENDED_ROLES = [
-  { role: "roles/run.developer", scope: "project" },
-  { role: "mindmirrorDeployerRunIam", scope: "project", permissions: ["run.services.getIamPolicy", "run.services.setIamPolicy"] },
   {
-    role: "mindmirrorDeployerAccounts",
-    scope: "project",
-    permissions: ["iam.serviceAccounts.create", "iam.serviceAccounts.get", "iam.serviceAccounts.list", "iam.serviceAccounts.update"],
+    role: "mindmirrorDeployerRunServices",
+    scope: "catalog-services",
+    permissions: [
+      "run.operations.get",
+      "run.services.create",
+      "run.services.delete",
+      "run.services.get",
+      "run.services.getIamPolicy",
+      "run.services.setIamPolicy",
+      "run.services.update",
+    ],
   },
   { role: "roles/iam.serviceAccountUser", scope: "runtime-service-account" },
   { role: "roles/artifactregistry.writer", scope: "registry" },
-  {
-    role: "mindmirrorDeployerSecretIam",
-    scope: "service-secret",
-    permissions: ["secretmanager.secrets.getIamPolicy", "secretmanager.secrets.setIamPolicy"],
-  },
   {
     role: "mindmirrorDeployerUrlsSecret",
     scope: "service-urls-secret",
@@ -40,6 +41,7 @@ const INTENDED_ROLES = [
 
 /** The secrets the catalog's services read, written out. */
 const SERVICE_SECRETS = [
+  "CELERY_WORKER_URL",
   "DATABASE_URL",
   "OPENAI_API_KEY",
   "QDRANT_API_KEY",
@@ -51,6 +53,7 @@ const SERVICE_SECRETS = [
   "SUPABASE_JWT_SECRET",
   "SUPABASE_SERVICE_ROLE_KEY",
   "SUPABASE_URL",
+  "VOUCHERS_WEB_BASE_URL",
 ];
 const RUNTIME_SERVICES = [
   "agent-service",
@@ -70,13 +73,11 @@ const DEPLOYER_PRINCIPALS = {
 };
 
 /** Every grant the foundation of `env` should make to the deployer, and nothing else. */
-function expectedGrants(env: EnvironmentConfig, project: string, accountSuffix: string, bucketRef: string): Grant[] {
+function expectedGrants(env: EnvironmentConfig, project: string, bucketRef: string): Grant[] {
   const grants: Grant[] = [
-    { target: `project ${project}`, role: "roles/run.developer", member: "deployer" },
-    { target: `project ${project}`, role: "custom:mindmirrorDeployerRunIam", member: "deployer" },
-    { target: `project ${project}`, role: "custom:mindmirrorDeployerAccounts", member: "deployer" },
+    { target: `project ${project}`, role: "custom:mindmirrorDeployerRunServices", member: "deployer" },
     ...RUNTIME_SERVICES.map((service) => ({
-      target: `account projects/${project}/serviceAccounts/${service}${accountSuffix}@${project}.iam.gserviceaccount.com`,
+      target: `account google_service_account.${service.replace(/-/g, "_")}`,
       role: "roles/iam.serviceAccountUser",
       member: "deployer",
     })),
@@ -86,7 +87,6 @@ function expectedGrants(env: EnvironmentConfig, project: string, accountSuffix: 
       member: DEPLOYER_PRINCIPALS[env.name as keyof typeof DEPLOYER_PRINCIPALS],
     },
     { target: "repository google_artifact_registry_repository.mindmirror", role: "roles/artifactregistry.writer", member: "deployer" },
-    ...SERVICE_SECRETS.map((secret) => ({ target: `secret ${secret}`, role: "custom:mindmirrorDeployerSecretIam", member: "deployer" })),
     { target: `secret service-urls-${env.name}`, role: "custom:mindmirrorDeployerUrlsSecret", member: "deployer" },
     { target: `bucket ${bucketRef}`, role: "roles/storage.objectUser", member: "deployer" },
   ];
@@ -125,23 +125,22 @@ describe("deployer roles", () => {
     for (const permission of permissions) {
       for (const pattern of escalation) expect([permission, pattern.test(permission)]).toEqual([permission, false]);
     }
-    // setIamPolicy only on Cloud Run services and on the catalog's secrets, each of which is pinned above.
-    expect(permissions.filter((p) => p.endsWith(".setIamPolicy")).sort()).toEqual([
-      "run.services.setIamPolicy",
-      "secretmanager.secrets.setIamPolicy",
-    ]);
+    // setIamPolicy only on Cloud Run services, bound under the catalog-services condition (pinned below).
+    expect(permissions.filter((p) => p.endsWith(".setIamPolicy")).sort()).toEqual(["run.services.setIamPolicy"]);
+    expect(DEPLOYER_ROLES.filter((r) => r.permissions?.includes("run.services.setIamPolicy")).map((r) => r.scope)).toEqual(["catalog-services"]);
   });
 
-  it("cover every secret and runtime account of the catalog", () => {
+  it("cover every runtime account of the catalog, and no secret", () => {
     expect([...new Set(SERVICES.flatMap((s) => s.secretEnv))].sort()).toEqual(SERVICE_SECRETS);
     expect(SERVICES.map((s) => s.name).sort()).toEqual(RUNTIME_SERVICES);
+    expect(DEPLOYER_ROLES.flatMap((r) => r.permissions ?? []).filter((p) => p.startsWith("secretmanager.secrets.") && p !== "secretmanager.secrets.get" && p !== "secretmanager.secrets.update")).toEqual([]);
   });
 });
 
 describe.each([
-  { env: staging, project: "mindmirror-69", accountSuffix: "-staging", bucketRef: "google_storage_bucket.tofu_state" },
-  { env: production, project: "mindmirror-prod", accountSuffix: "-production", bucketRef: "mindmirror-tofu-state" },
-])("deployer of $env.name", ({ env, project, accountSuffix, bucketRef }) => {
+  { env: staging, project: "mindmirror-69", serviceSuffix: "-staging", bucketRef: "google_storage_bucket.tofu_state" },
+  { env: production, project: "mindmirror-prod", serviceSuffix: "", bucketRef: "mindmirror-tofu-state" },
+])("deployer of $env.name", ({ env, project, serviceSuffix, bucketRef }) => {
   const { json } = foundationOf(env);
 
   it("is github-actions-<env> in the environment's project", () => {
@@ -152,7 +151,7 @@ describe.each([
   });
 
   it("gets exactly the intended grants, each on its narrowest resource", () => {
-    expect(grantsTo(json, "deployer")).toEqual(expectedGrants(env, project, accountSuffix, bucketRef));
+    expect(grantsTo(json, "deployer")).toEqual(expectedGrants(env, project, bucketRef));
   });
 
   it("defines the custom roles in its own project with exactly their listed permissions", () => {
@@ -166,10 +165,26 @@ describe.each([
   });
 
   it("is never granted owner, editor or an admin role anywhere", () => {
-    for (const grant of grantsOf(json)) {
+    for (const grant of grantsTo(json, "deployer")) {
       expect(grant.role).not.toMatch(/^roles\/(owner|editor)$/);
       expect(grant.role).not.toMatch(/admin/i);
     }
+    // The one admin-named role anywhere is a runtime account's, on objects of one bucket.
+    expect(grantsOf(json).filter((g) => /admin/i.test(g.role))).toEqual([
+      {
+        target: "bucket google_storage_bucket.traditions",
+        role: "roles/storage.objectAdmin",
+        member: "serviceAccount:google_service_account.agent_service",
+      },
+    ]);
+  });
+
+  it("may change only the catalog's Cloud Run services of its own environment", () => {
+    const binding = resourcesOf(json, "google_project_iam_member").deployer_mindmirror_deployer_run_services;
+    const names = RUNTIME_SERVICES.map((s) => `${s}${serviceSuffix}`).sort();
+    expect(binding.condition.expression).toBe(
+      ['resource.type != "run.googleapis.com/Service"', ...names.map((n) => `resource.name.endsWith("/services/${n}")`)].join(" || "),
+    );
   });
 
   it("reads and writes only the state of the stacks the pipeline applies, in its own environment", () => {

@@ -9,22 +9,39 @@ import { foundationOf, importsOf } from "./grants";
  * a pool id locked for 30 days): if one must change, add a `moveTo` and
  * update this list in the same commit.
  */
+const RUNTIME_ACCOUNTS = ["agent", "journal", "habits", "meals", "movements", "practices", "users"]
+  .map((s) => `google_service_account.${s}_service`)
+  .concat("google_service_account.gateway");
 const PINNED = {
   staging: [
     "google_artifact_registry_repository.mindmirror",
     "google_iam_workload_identity_pool.github",
     "google_iam_workload_identity_pool_provider.github_oidc",
     "google_service_account.deployer",
+    ...RUNTIME_ACCOUNTS,
     "google_storage_bucket.tofu_state",
-  ],
+    "google_storage_bucket.traditions",
+  ].sort(),
   production: [
     "google_artifact_registry_repository.mindmirror",
     "google_iam_workload_identity_pool.github",
     "google_iam_workload_identity_pool_provider.github_oidc",
     "google_service_account.builder",
     "google_service_account.deployer",
-  ],
+    ...RUNTIME_ACCOUNTS,
+    "google_storage_bucket.traditions",
+  ].sort(),
 };
+/** Import ids of the runtime accounts that exist today: every one but habits', which is new. */
+function runtimeImports(project: string, suffix: string): Record<string, string> {
+  const existing = ["agent-service", "journal-service", "meals-service", "movements-service", "practices-service", "users-service", "gateway"];
+  return Object.fromEntries(
+    existing.map((s) => [
+      `google_service_account.${s.replace(/-/g, "_")}`,
+      `projects/${project}/serviceAccounts/${s}${suffix}@${project}.iam.gserviceaccount.com`,
+    ]),
+  );
+}
 const STATEFUL = [
   "google_artifact_registry_repository",
   "google_iam_workload_identity_pool",
@@ -77,6 +94,8 @@ describe("foundation stack", () => {
         "google_service_account.deployer":
           "projects/mindmirror-69/serviceAccounts/github-actions-staging@mindmirror-69.iam.gserviceaccount.com",
         "google_storage_bucket.tofu_state": "mindmirror-69/mindmirror-tofu-state",
+        "google_storage_bucket.traditions": "mindmirror-69/traditions-mindmirror-69-staging",
+        ...runtimeImports("mindmirror-69", "-staging"),
       },
     },
     {
@@ -89,6 +108,8 @@ describe("foundation stack", () => {
         "google_service_account.deployer":
           "projects/mindmirror-prod/serviceAccounts/github-actions-production@mindmirror-prod.iam.gserviceaccount.com",
         // google_service_account.builder is new in the live project: created, never imported.
+        "google_storage_bucket.traditions": "mindmirror-prod/traditions-mindmirror-prod-production",
+        ...runtimeImports("mindmirror-prod", "-production"),
       },
     },
   ])("of $env.name", ({ env, imports }) => {

@@ -238,7 +238,7 @@ describe("apply phases", () => {
       const last = apply.steps[apply.steps.length - 1];
       expect(last.name).toBe("Health check");
       expect(last.run).toContain(`tofu -chdir=cdktf.out/stacks/${stackName(env, "gateway")} output -raw gateway_url`);
-      expect(last.run).toContain('npm run -s health-check -- --url "$url" --path /health --tries 3 --delay 10s');
+      expect(last.run).toContain('npm run -s health-check -- --url "$url" --path /healthcheck --tries 3 --delay 10s');
     }
   });
 

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
 import { serviceAccountEmail } from "../../lib/naming";
+import { cloudRunServicesCondition } from "./deployer-roles";
 import { importExisting } from "../import-existing";
 import type { DeployerRole, DeployerScope } from "./deployer-roles";
 import type { ImageRegistry } from "./image-registry";
@@ -21,10 +22,14 @@ const CUSTOM_ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
 export interface CiGrantTargets {
   /** The repository images are pushed to. */
   readonly registry: ImageRegistry;
-  /** Emails of the runtime accounts the pipeline deploys services as, by service base name (`agent-service`). */
+  /**
+   * Resource names (`projects/<project>/serviceAccounts/<email>`, normally the
+   * `name` attribute of the account this stack creates) of the runtime
+   * accounts the pipeline deploys services as, by service base name (`agent-service`).
+   */
   readonly runtimeAccounts: Readonly<Record<string, string>>;
-  /** Ids of the secrets the catalog's services read. */
-  readonly serviceSecrets: readonly string[];
+  /** Cloud Run names of the services the pipeline deploys (`journal-service-staging`): the only ones it may change. */
+  readonly cloudRunServices: readonly string[];
   /** Id of the `service-urls-<env>` secret. */
   readonly urlsSecret: string;
   /** The state bucket: its name, or the managed bucket's `name` attribute (which orders the grants after it). */
@@ -110,10 +115,22 @@ export class CiAccount extends Construct {
       case "project":
         new ProjectIamMember(this, id, { project, role, member: this.member }).overrideLogicalId(address());
         return;
+      case "catalog-services":
+        new ProjectIamMember(this, id, {
+          project,
+          role,
+          member: this.member,
+          condition: {
+            title: "catalog services only",
+            description: `The Cloud Run services of the catalog: ${targets.cloudRunServices.join(", ")}`.slice(0, 256),
+            expression: cloudRunServicesCondition(targets.cloudRunServices),
+          },
+        }).overrideLogicalId(address());
+        return;
       case "runtime-service-account":
-        for (const [service, email] of Object.entries(targets.runtimeAccounts)) {
+        for (const [service, accountName] of Object.entries(targets.runtimeAccounts)) {
           new ServiceAccountIamMember(this, `${id}-${service}`, {
-            serviceAccountId: `projects/${project}/serviceAccounts/${email}`,
+            serviceAccountId: accountName,
             role,
             member: this.member,
           }).overrideLogicalId(address(service));
@@ -121,12 +138,6 @@ export class CiAccount extends Construct {
         return;
       case "registry":
         targets.registry.grant(`${name}-${id}`, role, this.member).overrideLogicalId(address());
-        return;
-      case "service-secret":
-        for (const secret of targets.serviceSecrets) {
-          new SecretManagerSecretIamMember(this, `${id}-${secret}`, { project, secretId: secret, role, member: this.member })
-            .overrideLogicalId(address(secret));
-        }
         return;
       case "service-urls-secret":
         new SecretManagerSecretIamMember(this, id, { project, secretId: targets.urlsSecret, role, member: this.member })

@@ -4,23 +4,28 @@
  * the builder (`github-builder-<env>`) its unattended jobs use.
  *
  * The deployer applies the services and gateway stacks and pushes images; the
- * foundation stack itself is applied by a person, so nothing here lets CI
- * change IAM outside the resources it deploys. The builder pushes images and
+ * foundation stack itself is applied by a person and holds every grant that
+ * derives from the catalog alone (runtime accounts, their secrets, buckets),
+ * so nothing here lets CI change IAM outside the Cloud Run services it deploys. The builder pushes images and
  * reads what a plan refreshes, and changes nothing that runs. A role added
  * here is a role the pipeline gains: the foundation tests compare both lists
  * with literal copies, so every change to them is a visible test change too.
  */
 
-/** Where a deployer role is granted. Each scope is bound by the Deployer construct. */
+/** Where a deployer role is granted. Each scope is bound by the CiAccount construct. */
 export type DeployerScope =
   /** The environment's project. Only for what no narrower resource can carry. */
   | "project"
+  /**
+   * The environment's project, limited by an IAM condition to the Cloud Run
+   * services of the catalog: a service that does not exist yet cannot carry a
+   * grant, and the condition keeps every other service out of reach.
+   */
+  | "catalog-services"
   /** Each runtime service account of the catalog (`journal-service-staging`), one binding per account. */
   | "runtime-service-account"
   /** The environment's Artifact Registry repository. */
   | "registry"
-  /** Each Secret Manager secret a catalog service reads (`DATABASE_URL`, ...), one binding per secret. */
-  | "service-secret"
   /** The `service-urls-<env>` secret. */
   | "service-urls-secret"
   /** The state bucket, restricted by an IAM condition to the state prefixes of the stacks CI applies. */
@@ -29,8 +34,8 @@ export type DeployerScope =
 /** One grant to the deployer. */
 export interface DeployerRole {
   /**
-   * A predefined role (`roles/run.developer`), or the id of a custom role the
-   * foundation defines in the environment's project (`mindmirrorDeployerRunIam`).
+   * A predefined role (`roles/artifactregistry.writer`), or the id of a custom
+   * role the foundation defines in the environment's project (`mindmirrorDeployerRunServices`).
    */
   readonly role: string;
   /**
@@ -44,61 +49,61 @@ export interface DeployerRole {
   readonly why: string;
 }
 
+/** Cloud Run names as lib/naming builds them; also keeps a quote out of the CEL expression. */
+const CLOUD_RUN_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
+
 /**
- * The deployer's roles. Never owner, editor or an admin role; project-level
- * only where GCP checks the permission on the project (creating a resource
- * that does not exist yet).
+ * CEL condition admitting the named Cloud Run services and anything that is
+ * not a Cloud Run service (the operations tofu waits on, the project a new
+ * service is created in). The role it guards holds service permissions only,
+ * so what it admits besides services is nothing of use.
+ */
+export function cloudRunServicesCondition(names: readonly string[]): string {
+  if (names.length === 0) throw new Error("cloudRunServicesCondition: name at least one service");
+  for (const name of names) {
+    if (!CLOUD_RUN_NAME.test(name)) throw new Error(`cloudRunServicesCondition: ${JSON.stringify(name)} is not a Cloud Run service name`);
+  }
+  const services = [...names].sort().map((name) => `resource.name.endsWith(${JSON.stringify(`/services/${name}`)})`);
+  return [`resource.type != "run.googleapis.com/Service"`, ...services].join(" || ");
+}
+
+/**
+ * The deployer's roles. Never owner, editor or an admin role, and no
+ * permission to change IAM outside the catalog's own Cloud Run services:
+ * runtime accounts, their secret grants and bucket grants are the
+ * foundation's, applied by a person.
  */
 export const DEPLOYER_ROLES: readonly DeployerRole[] = [
   {
-    role: "roles/run.developer",
-    scope: "project",
-    why:
-      "create, update and delete the Cloud Run services of the services and gateway stacks; a new service " +
-      "does not exist yet, so the grant cannot sit on the service. Reads IAM policies but cannot set them.",
-  },
-  {
-    role: "mindmirrorDeployerRunIam",
-    permissions: ["run.services.getIamPolicy", "run.services.setIamPolicy"],
-    scope: "project",
-    why:
-      "google_cloud_run_v2_service_iam_member (invoker grants from the call graph) sets a service's IAM policy, " +
-      "which run.developer cannot; roles/run.admin would add every other Cloud Run admin permission.",
-  },
-  {
-    role: "mindmirrorDeployerAccounts",
+    role: "mindmirrorDeployerRunServices",
     permissions: [
-      "iam.serviceAccounts.create",
-      "iam.serviceAccounts.get",
-      "iam.serviceAccounts.list",
-      "iam.serviceAccounts.update",
+      "run.operations.get",
+      "run.services.create",
+      "run.services.delete",
+      "run.services.get",
+      "run.services.getIamPolicy",
+      "run.services.setIamPolicy",
+      "run.services.update",
     ],
-    scope: "project",
+    scope: "catalog-services",
     why:
-      "google_service_account of each runtime account: create one for a new service (checked on the project), " +
-      "read and update name and description. No delete, no keys, no IAM on accounts: " +
-      "roles/iam.serviceAccountAdmin would allow all three.",
+      "create, update and delete the catalog's Cloud Run services and set their invoker IAM " +
+      "(google_cloud_run_v2_service_iam_member from the call graph); tofu waits on the operations. " +
+      "No jobs, executions or revisions (roles/run.developer has them all), and the condition keeps " +
+      "every service outside the catalog out of reach, so setIamPolicy reaches only services the deployer already controls.",
   },
   {
     role: "roles/iam.serviceAccountUser",
     scope: "runtime-service-account",
     why:
       "deploying a Cloud Run service that runs as an account needs iam.serviceAccounts.actAs on that account; " +
-      "granted on each runtime account, so the deployer cannot act as any other account (its own included).",
+      "granted on each runtime account, so the deployer cannot act as any other account (its own included). " +
+      "The runtime accounts hold no IAM rights at all (secret, bucket and invoker grants only).",
   },
   {
     role: "roles/artifactregistry.writer",
     scope: "registry",
     why: "phases 1 and 3 push the service and gateway images; on the one repository, no delete (tags are immutable anyway).",
-  },
-  {
-    role: "mindmirrorDeployerSecretIam",
-    permissions: ["secretmanager.secrets.getIamPolicy", "secretmanager.secrets.setIamPolicy"],
-    scope: "service-secret",
-    why:
-      "google_secret_manager_secret_iam_member gives each runtime account read access to the secrets it uses; " +
-      "only roles/secretmanager.admin has setIamPolicy among predefined roles, and it could read every value. " +
-      "Granted on each secret the catalog names, never project-wide.",
   },
   {
     role: "mindmirrorDeployerUrlsSecret",
@@ -166,22 +171,15 @@ export const BUILDER_ROLES: readonly BuilderRole[] = [
     scope: "project",
     why:
       "plans refresh the Cloud Run services and their invoker IAM (run.services.get, getIamPolicy). Read-only; " +
-      "on the project because the services stack creates the services (a new one needs no foundation change) " +
+      "on the project because a new service exists only after the services stack's first apply, " +
       "and its import blocks read services that are not in state yet.",
   },
   {
-    role: "roles/iam.serviceAccountViewer",
-    scope: "project",
-    why:
-      "plans refresh the runtime service accounts (iam.serviceAccounts.get), which the services stack creates, " +
-      "so on the project. Read-only: no actAs, no tokens, no keys (only their metadata), no IAM changes.",
-  },
-  {
     role: "roles/secretmanager.viewer",
-    scope: "project",
+    scope: "service-urls-secret",
     why:
-      "plans refresh the secrets' IAM grants and service-urls-<env> (secrets.get, getIamPolicy, versions.get). " +
-      "Metadata only: it cannot read a secret value (no versions.access).",
+      "plans refresh service-urls-<env> and its version (secrets.get, versions.get), the one secret the stacks it plans " +
+      "manage. Metadata only, on that secret; the value it reads through secretAccessor above.",
   },
   {
     role: "roles/storage.objectViewer",

@@ -3,6 +3,7 @@ export { CiAccount, terraformName, type CiAccountProps, type CiGrantTargets } fr
 export { Deployer, type DeployerProps } from "./deployer";
 export {
   BUILDER_ROLES,
+  cloudRunServicesCondition,
   DEPLOYER_ROLES,
   type BuilderRole,
   type BuilderScope,
@@ -17,6 +18,8 @@ export {
   type GithubIdentityProps,
 } from "./github-identity";
 export { ImageRegistry, ROLLBACK_VERSIONS, TAGGED_MAX_AGE, UNTAGGED_MAX_AGE, type ImageRegistryProps } from "./image-registry";
+export { RuntimeAccounts, type RuntimeAccount, type RuntimeAccountsProps } from "./runtime-accounts";
+export { ServiceBucket, type BucketGrant, type ServiceBucketProps } from "./service-bucket";
 export {
   StateBucket,
   StatePrefixAccess,

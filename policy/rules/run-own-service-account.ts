@@ -18,7 +18,7 @@ export const RUN_OWN_SERVICE_ACCOUNT: PolicyRule = {
   id: "MM-RUN-1",
   description: "every Cloud Run service runs as its own service account, not a shared or default one",
   severity: "error",
-  fix: "create a google_service_account for the service and set template.service_account to its email (CloudRunService does this)",
+  fix: "give the service its own runtime account (the foundation creates one per catalog entry) and set template.service_account to its email (CloudRunService does this)",
   check(node: IConstruct): Finding[] {
     if (!(node instanceof CloudRunV2Service)) return [];
     const key = accountKey(node);
