@@ -1,14 +1,16 @@
 /**
- * `npm run workflows`: writes .github/workflows/*.yml from the model in
+ * `npm run workflows`: writes .github/workflows/*.yml (and .github/dependabot.yml) from the model in
  * workflows/ and removes generated files the model no longer produces (files
  * without the generated header are left alone). `--check` writes nothing and
  * exits 1 when a file is missing, stale or extra.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GENERATED_HEADER, generateWorkflows } from "../workflows";
+import { GITHUB } from "../environments/github";
+import { DEPENDABOT_FILE, dependabotConfig, GENERATED_HEADER, generateWorkflows } from "../workflows";
 
 const DIR = path.join(__dirname, "..", ".github", "workflows");
+const DEPENDABOT = path.join(__dirname, "..", ".github", DEPENDABOT_FILE);
 
 function main(argv: readonly string[]): number {
   const unknown = argv.filter((a) => a !== "--check");
@@ -29,6 +31,12 @@ function main(argv: readonly string[]): number {
     if (current === text) continue;
     problems.push(`${current === undefined ? "missing" : "stale"}: .github/workflows/${file}`);
     if (!check) fs.writeFileSync(target, text);
+  }
+  const dependabot = dependabotConfig(GITHUB);
+  const currentDependabot = fs.existsSync(DEPENDABOT) ? fs.readFileSync(DEPENDABOT, "utf8") : undefined;
+  if (currentDependabot !== dependabot) {
+    problems.push(`${currentDependabot === undefined ? "missing" : "stale"}: .github/${DEPENDABOT_FILE}`);
+    if (!check) fs.writeFileSync(DEPENDABOT, dependabot);
   }
   for (const file of generatedHere.filter((f) => !wanted.has(f))) {
     problems.push(`extra: .github/workflows/${file}`);

@@ -81,6 +81,7 @@ function rollbackJob(ctx: Context): Job {
   };
   const restore: Step = {
     name: `Restore the ${env.name} images of the ref`,
+    workingDirectory: ctx.infra,
     env: ref,
     run: [
       `npm run -s rollback -- --env ${env.name} --to "$REF" | tee "$RUNNER_TEMP/rollback.txt"`,
@@ -113,7 +114,7 @@ function rollbackJob(ctx: Context): Job {
       checkoutRepository(env.branch, { fetchDepth: 0 }),
       // Before npm ci: a bad ref fails in seconds, and before any dependency script runs.
       checkRef,
-      ...installNode(),
+      ...installNode(ctx.infra),
       restore,
       publish,
       ...(ctx.byPullRequest ? [] : [startApplies(ctx)]),
