@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { SERVICES, servicesOf } from "../../catalog";
 import { actionsVariables, deploymentBranches } from "../../constructs/github/settings";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
