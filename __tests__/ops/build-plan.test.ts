@@ -8,6 +8,7 @@ import { GITHUB } from "../../environments/github";
 import { imageVariableName } from "../../lib/naming";
 import { renderTfvars, setTfvar } from "../../lib/tfvars";
 import { outputLines, planBuilds } from "../../ops/build-plan";
+import { OperationError, UsageError } from "../../ops/cli";
 import { lines, runOps, tempDir } from "./run";
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
@@ -125,26 +126,27 @@ describe("build-plan", () => {
     expect(lines(run.stderr)).toContain(`habits_service: build v1.2.0-${head} (habits_service/, src/shared/ changed since ${repo.base})`);
   });
 
-  it.each([
-    ["missing", null, /^build-plan: VERSION at the repository root \(.*VERSION\) is missing; create it with the release version, e\.g\. 1\.0\.0$/],
-    ["empty", " \n", /^build-plan: VERSION at the repository root \(.*VERSION\) is empty; write the release version in it, e\.g\. 1\.0\.0$/],
-    ["not a version", "1.0 beta", /^build-plan: VERSION "1\.0 beta" is not valid; use letters, digits/],
-  ])("fails in one line, exit 2, when VERSION is %s", async (_what, text, message) => {
-    const version = path.join(repo.root, "VERSION");
-    if (text === null) fs.rmSync(version);
-    else fs.writeFileSync(version, text);
+  it("fails in one line, exit 2, when VERSION is missing", async () => {
+    fs.rmSync(path.join(repo.root, "VERSION"));
     const run = await runOps("build-plan", ["--env", "staging", "--stack", "services", "--dir", path.dirname(repo.tfvars)]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(message)]);
+    expect(lines(run.stderr)).toEqual([expect.stringMatching(/^build-plan: VERSION at the repository root \(.*VERSION\) is missing; create it with the release version, e\.g\. 1\.0\.0$/)]);
   });
 
-  it("rejects a bad --stack and a commit that does not exist", async () => {
-    const dir = path.dirname(repo.tfvars);
-    const bad = await runOps("build-plan", ["--env", "staging", "--stack", "everything", "--dir", dir]);
+  it.each([
+    ["empty", " \n", /^VERSION at the repository root \(.*VERSION\) is empty; write the release version in it, e\.g\. 1\.0\.0$/],
+    ["not a version", "1.0 beta", /^VERSION "1\.0 beta" is not valid; use letters, digits/],
+  ])("fails with a usage error when VERSION is %s", (_what, text, message) => {
+    fs.writeFileSync(path.join(repo.root, "VERSION"), text);
+    expect(() => plan(repo.root, repo.tfvars, "services")).toThrow(UsageError);
+    expect(() => plan(repo.root, repo.tfvars, "services")).toThrow(message);
+  });
+
+  it("rejects a bad --stack, and a commit that does not exist", async () => {
+    const bad = await runOps("build-plan", ["--env", "staging", "--stack", "everything", "--dir", path.dirname(repo.tfvars)]);
     expect([bad.code, lines(bad.stderr)]).toEqual([2, ['build-plan: --stack "everything" is not valid; use services or gateway']]);
-    const missing = await runOps("build-plan", ["--env", "staging", "--stack", "services", "--commit", "deadbeef", "--dir", dir]);
-    expect(missing.code).toBe(1);
-    expect(lines(missing.stderr)).toEqual([expect.stringMatching(/^build-plan: --commit "deadbeef" is not a commit of /)]);
+    expect(() => plan(repo.root, repo.tfvars, "services", "deadbeef")).toThrow(OperationError);
+    expect(() => plan(repo.root, repo.tfvars, "services", "deadbeef")).toThrow(/^--commit "deadbeef" is not a commit of /);
   });
 });
