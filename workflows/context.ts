@@ -86,7 +86,7 @@ export function startCondition(ctx: Context, phase: Phase): string | undefined {
   const on = triggers(ctx, phase);
   if (on.workflowRun === undefined) return undefined;
   const succeeded = "github.event.workflow_run.conclusion == 'success'";
-  // A hand-started apply (e.g. after a rollback) must not rebuild the gateway from the application's tip.
+  // A hand-started apply (e.g. after a rollback) must not rebuild the gateway from the branch's tip.
   const chained = phase === 3 ? ` && github.event.workflow_run.event != 'workflow_dispatch'` : "";
   return `github.event_name != 'workflow_run' || (${succeeded}${chained})`;
 }
