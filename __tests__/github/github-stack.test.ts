@@ -197,6 +197,9 @@ describe("github stack approval gate", () => {
     }
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "peleke"] } })).toThrow(/github\.reviewers\.production: \["Peleke","peleke"\] is not valid; name each reviewer once/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { prod: ["Peleke"] } })).toThrow(/^github\.reviewers: "prod" is not valid; name an environment: one of staging, production$/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { ...GITHUB.reviewers, staging: ["Peleke"] } })).toThrow(
+      /^github\.reviewers: "staging" is not valid; environment staging has no approval gate/,
+    );
   });
 
   it("warns of nothing for the shipped config: one reviewer who may approve deploys others started", () => {

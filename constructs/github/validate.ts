@@ -17,7 +17,7 @@ const SUFFIX = /^-[a-z0-9]+$/;
 /** A comma would split the label in `gh --label a,b`; GitHub allows 50 characters. */
 const LABEL_NAME = /^[^,\s][^,]{0,49}$/;
 const COLOR = /^[0-9a-fA-F]{6}$/;
-/** A path inside the application repository: no absolute path, no `..`. */
+/** A path inside the repository: no absolute path, no `..`. */
 const APP_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
 /** Where this project sits in the repository: one or more plain folder names. */
 const INFRA_DIR = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
@@ -79,6 +79,8 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
   const names = new Set(environments.map((e) => e.name));
   for (const [name, logins] of Object.entries(github.reviewers)) {
     check(names.has(name), "github.reviewers", name, `name an environment: one of ${[...names].join(", ")}`);
+    const gate = environments.find((e) => e.name === name)!.approval.githubEnvironment;
+    check(gate !== undefined, "github.reviewers", name, `environment ${name} has no approval gate (approval.githubEnvironment), so nobody would be asked; remove it or give ${name} a gate`);
     for (const login of logins) {
       check(GITHUB_LOGIN.test(login), `github.reviewers.${name}`, login, "use a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen");
     }
