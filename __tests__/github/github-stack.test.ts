@@ -53,6 +53,14 @@ describe("github stack", () => {
     expect(shipped.staging.reviewers).toBeUndefined();
     const two = synthGithub(githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "octo-cat"] } })).resources.github_repository_environment;
     expect(two.production.reviewers[0].users).toEqual(["${data.github_user.reviewer_peleke.id}", "${data.github_user.reviewer_octo-cat.id}"]);
+    // Two gated environments naming one person share one lookup.
+    const gatedStaging = { ...staging, ci: { ...staging.ci, builderAccountId: "github-builder-staging" }, approval: { ...staging.approval, githubEnvironment: "staging-gate" } };
+    const both = JSON.parse(synthGithub(githubStack([gatedStaging, production], { ...GITHUB, reviewers: { staging: ["Peleke"], production: ["Peleke"] } })).text) as {
+      data: Record<string, Record<string, unknown>>;
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(Object.keys(both.data.github_user)).toEqual(["reviewer_peleke"]);
+    expect(both.resource.github_repository_environment["staging-gate"].reviewers).toEqual([{ users: ["${data.github_user.reviewer_peleke.id}"], teams: [] }]);
   });
 
   it("leaves staging and production-ci without reviewers, so builds and plans never wait", () => {

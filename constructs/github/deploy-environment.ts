@@ -5,7 +5,7 @@ import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/li
 import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
-import { Annotations, Token } from "../../lib/cdk";
+import { Annotations, TerraformStack, Token } from "../../lib/cdk";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
 import { actionsVariables, addressPart, deploymentBranches } from "./settings";
 
@@ -40,11 +40,7 @@ export class DeployEnvironment extends Construct {
     const { environment: env, github } = props;
     this.names = githubEnvironmentNames(env, github);
     if (this.names.gated) {
-      for (const login of github.reviewers[env.name] ?? []) {
-        const user = new DataGithubUser(this, `reviewer-${login}`, { username: login });
-        user.overrideLogicalId(`reviewer_${addressPart(login.toLowerCase())}`);
-        this.reviewers.set(login, user);
-      }
+      for (const login of github.reviewers[env.name] ?? []) this.reviewers.set(login, reviewerLookup(this, login));
     }
 
     // Where both kinds of job share one environment (no gate), it holds the deployer's variables.
@@ -103,4 +99,15 @@ export class DeployEnvironment extends Construct {
       );
     }
   }
+}
+
+/** One `github_user` lookup per login and stack, shared by every environment that names it. */
+function reviewerLookup(scope: Construct, login: string): DataGithubUser {
+  const stack = TerraformStack.of(scope);
+  const id = `reviewer-${login.toLowerCase()}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof DataGithubUser) return existing;
+  const user = new DataGithubUser(stack, id, { username: login });
+  user.overrideLogicalId(`reviewer_${addressPart(login.toLowerCase())}`);
+  return user;
 }
