@@ -25,6 +25,7 @@ import {
   workflowFiles,
   type Phase,
 } from "../../workflows";
+import { githubDirs } from "../../scripts/generate-workflows";
 import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -88,6 +89,24 @@ describe("workflow files", () => {
     expect(fs.existsSync(target)).toBe(true);
     // A failure here means: run `npm run workflows` and commit the result.
     expect(fs.readFileSync(target, "utf8")).toBe(generated.get(file));
+  });
+
+  it("are written to the repository root's .github/ too where this project is its infra/ folder, and kept equal there", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-dirs-"));
+    try {
+      fs.mkdirSync(path.join(tmp, "repo", ".git"), { recursive: true });
+      fs.mkdirSync(path.join(tmp, "repo", "infra"));
+      fs.mkdirSync(path.join(tmp, "infra"));
+      expect(githubDirs(path.join(tmp, "repo", "infra"))).toEqual([path.join(tmp, "repo", "infra", ".github"), path.join(tmp, "repo", ".github")]);
+      // Not inside a work tree, or a folder of another name: only this project's own copies.
+      expect(githubDirs(path.join(tmp, "infra"))).toEqual([path.join(tmp, "infra", ".github")]);
+      expect(githubDirs(path.join(tmp, "repo"))).toEqual([path.join(tmp, "repo", ".github")]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    for (const dir of githubDirs(ROOT).slice(1)) {
+      for (const [file, text] of generated) expect([dir, file, fs.readFileSync(path.join(dir, "workflows", file), "utf8") === text]).toEqual([dir, file, true]);
+    }
   });
 
   it("leaves no generated file behind that the model no longer produces", () => {
