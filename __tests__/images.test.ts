@@ -22,7 +22,7 @@ function emittedRegex(condition: string, variable: string): RegExp {
 
 describe("image variables", () => {
   const samples = (project: string, image: string) => [
-    [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:v1.0.0-252ad69`, true],
+    [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:v9.9.9-1234abc`, true],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}@sha256:${DIGEST}`, true],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}`, false],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:`, false],
@@ -75,9 +75,9 @@ describe("image variables", () => {
 
   it("fails if an image comes from another project's registry", () => {
     const images = imagesFor(production);
-    images.set("gateway_image", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/mesh:v1.0.0-b6ceeb2");
+    images.set("gateway_image", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/mesh:v9.9.9-1234abc");
     expect(() => buildStacks(production, images)).toThrow(
-      /production image variable gateway_image: "us-east4-docker\.pkg\.dev\/mindmirror-69\/mindmirror\/mesh:v1\.0\.0-b6ceeb2" is not valid; use us-east4-docker\.pkg\.dev\/mindmirror-prod\/mindmirror\/mesh:<tag>/,
+      /production image variable gateway_image: "us-east4-docker\.pkg\.dev\/mindmirror-69\/mindmirror\/mesh:v9\.9\.9-1234abc" is not valid; use us-east4-docker\.pkg\.dev\/mindmirror-prod\/mindmirror\/mesh:<tag>/,
     );
   });
 
@@ -91,14 +91,14 @@ describe("image variables", () => {
 });
 
 describe("committed tfvars files", () => {
-  // The tags themselves are the pipeline's to rewrite, so only their form is checked: v<VERSION>-<short sha>.
-  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("%s holds a valid image for every deployable, tagged v<version>-<sha>", (_name, env) => {
+  // The pipeline rewrites these values on every deploy: read them, never pin them.
+  it.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("%s holds a valid image of its own registry for every deployable", (_name, env) => {
     const values = loadImages(env, ENV_DIR);
     expect([...values.keys()].sort()).toEqual(SERVICES.map((s) => imageVariableName(s.name)).sort());
     for (const def of SERVICES) {
       const value = values.get(imageVariableName(def.name))!;
-      expect(isValidImage(env, def.image, value)).toBe(true);
-      expect(value).toMatch(new RegExp(`/${def.image}:v\\d+\\.\\d+\\.\\d+-[0-9a-f]{7}$`));
+      expect([def.name, isValidImage(env, def.image, value)]).toEqual([def.name, true]);
+      expect(value.startsWith(`us-east4-docker.pkg.dev/${env.project.id}/mindmirror/${def.image}`)).toBe(true);
     }
   });
 

@@ -7,6 +7,7 @@ import { ROOT, synthMain } from "./synth-main";
 /** The parts of a synthesized stack the reference check reads. */
 interface StackJson {
   resource?: Record<string, Record<string, { depends_on?: string[] } & Record<string, unknown>>>;
+  data?: Record<string, Record<string, unknown>>;
   output?: Record<string, unknown>;
   variable?: Record<string, { validation?: { condition: string }[] }>;
   import?: { to: string }[];
@@ -20,9 +21,9 @@ function expressionsIn(value: unknown): string[] {
   return [];
 }
 
-/** Resource (`google_x.name`) and variable (`var.name`) references in an expression. */
+/** Resource (`google_x.name`), data source (`data.github_x.name`) and variable (`var.name`) references in an expression. */
 function referencesIn(expression: string): string[] {
-  return [...expression.matchAll(/\b((?:google|github)_[a-z0-9_]+\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
+  return [...expression.matchAll(/\b((?:data\.)?(?:google|github)_[a-z0-9_]+\.[A-Za-z0-9_-]+|var\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
 }
 
 describe("main synth", () => {
@@ -99,6 +100,7 @@ describe("main synth", () => {
       const config = JSON.parse(read(stack, "cdk.tf.json")) as StackJson;
       const declared = new Set([
         ...Object.entries(config.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
+        ...Object.entries(config.data ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
         ...Object.keys(config.variable ?? {}).map((name) => `var.${name}`),
       ]);
       const references = [
@@ -125,5 +127,16 @@ describe("main synth", () => {
     });
     expect(prefixes.every((p) => typeof p === "string" && p.length > 0)).toBe(true);
     expect(new Set(prefixes).size).toBe(prefixes.length);
+  });
+
+  it("admits Peleke/MindMirror in the Workload Identity condition of each foundation, binding each account to repository and GitHub environment", () => {
+    for (const env of ENVIRONMENTS) {
+      const json = JSON.parse(read(`foundation-${env.name}`, "cdk.tf.json")) as StackJson;
+      const provider = json.resource!.google_iam_workload_identity_pool_provider.github_oidc as { attribute_condition: string };
+      expect(provider.attribute_condition).toMatch(/^assertion\.repository == "Peleke\/MindMirror"( |$)/);
+      const bindings = Object.values(json.resource!.google_service_account_iam_member).filter((b) => b.role === "roles/iam.workloadIdentityUser");
+      expect(bindings.length).toBeGreaterThan(0);
+      for (const b of bindings) expect(String(b.member)).toMatch(/\/attribute\.repository_environment\/Peleke\/MindMirror:[a-z-]+$/);
+    }
   });
 });

@@ -1,18 +1,31 @@
 /**
- * Where the pipeline runs: this repository, whose workflows deploy, and the
- * application repository the images are built from. Shared by every
- * environment; the GitHub stack and the Workload Identity condition read it.
+ * The repository facts, in one place: the GitHub repository that holds the
+ * application at its root, this project in `infra/`, and the workflows in
+ * `.github/workflows/`; who approves its deploys; and how each image is
+ * built from it. Shared by every environment; the GitHub stack, the Workload
+ * Identity condition and the workflow generator read it.
  */
 export interface GithubConfig {
-  /** Organisation (or user) owning both repositories. */
+  /** Owner (user or organisation) of the repository, e.g. `Peleke`. */
   readonly owner: string;
-  /** This repository: workflows, GitHub environments and rulesets live here. */
+  /** The repository: application code, `infra/`, workflows, GitHub environments and rulesets. */
   readonly repository: string;
-  /** The application source the service and gateway images are built from. */
-  readonly appRepository: string;
+  /**
+   * Numeric ids of the repository and its owner (`gh api repos/<owner>/<repo> --jq '.id, .owner.id'`).
+   * The Workload Identity condition admits tokens carrying them too, so a
+   * deleted and re-created repository (or owner) of the same name is refused.
+   * @default - names only; synth warns until they are given
+   */
+  readonly ids?: {
+    readonly repository: number;
+    readonly owner: number;
+  };
+
+  /** Folder of this project inside the repository; every npm, synth and tofu step runs there. */
+  readonly infraDirectory: string;
 
   /**
-   * This repository's default branch. GitHub runs every `workflow_run`-triggered
+   * The repository's default branch. GitHub runs every `workflow_run`-triggered
    * job on it, so the GitHub environments those jobs use must allow it.
    */
   readonly defaultBranch: string;
@@ -31,15 +44,21 @@ export interface GithubConfig {
    */
   readonly unattendedEnvironmentSuffix: string;
 
+  /**
+   * GitHub logins who approve the applies of each gated environment, by
+   * environment name. The github provider resolves them to ids at plan time.
+   * A gated environment without a reviewer fails synth.
+   */
+  readonly reviewers: Readonly<Record<string, readonly string[]>>;
+
   /** Issue labels the pipeline puts on its PRs and issues; one per environment name plus the fixed ones. */
   readonly labels: readonly IssueLabelConfig[];
 
   /**
-   * How each image (the catalog's `image`) is built from the application
-   * repository: paths relative to its root. Assumes the application keeps
-   * today's layout at the branch of the same name as the environment's.
+   * How each image (the catalog's `image`) is built, and from what: paths
+   * relative to the repository root.
    */
-  readonly appImages: Readonly<Record<string, AppImageBuild>>;
+  readonly images: Readonly<Record<string, ImageBuild>>;
 }
 
 /** One issue label. */
@@ -52,21 +71,45 @@ export interface IssueLabelConfig {
   readonly description: string;
 }
 
-/** Where one image's Dockerfile and build context are in the application repository. */
-export interface AppImageBuild {
+/** Where one image's Dockerfile and build context are, and which paths its image is made of. */
+export interface ImageBuild {
   /** Dockerfile path, e.g. `journal_service/Dockerfile`. */
   readonly dockerfile: string;
   /** Build context directory, e.g. `.` (the repository root) or `mesh`. */
   readonly context: string;
+  /**
+   * Every path the image is built from: the Dockerfile's folder and the
+   * shared sources it copies (a folder ends in `/`). The image is rebuilt only
+   * when one of them changed since the commit of the image the tfvars name.
+   */
+  readonly inputs: readonly string[];
 }
 
+/** Sources every Python service's Dockerfile copies (`COPY src/shared ...`). */
+const SHARED = "src/shared/";
+
+/** The backends' images, as their Dockerfiles read them today. */
+const SERVICE_IMAGES: Readonly<Record<string, ImageBuild>> = {
+  agent_service: { dockerfile: "src/agent_service/Dockerfile", context: ".", inputs: ["src/agent_service/", SHARED] },
+  journal_service: { dockerfile: "journal_service/Dockerfile", context: ".", inputs: ["journal_service/", SHARED] },
+  habits_service: { dockerfile: "habits_service/Dockerfile", context: ".", inputs: ["habits_service/", SHARED] },
+  meals_service: { dockerfile: "meals_service/Dockerfile", context: ".", inputs: ["meals_service/", SHARED] },
+  movements_service: { dockerfile: "movements_service/Dockerfile", context: ".", inputs: ["movements_service/", SHARED] },
+  practices_service: { dockerfile: "practices_service/Dockerfile", context: ".", inputs: ["practices_service/", SHARED] },
+  users_service: { dockerfile: "users_service/Dockerfile", context: ".", inputs: ["users_service/", SHARED] },
+};
+
 export const GITHUB: GithubConfig = {
-  owner: "mindmirror",
-  repository: "mindmirror-infra",
-  appRepository: "MindMirror",
+  owner: "Peleke",
+  repository: "MindMirror",
+  // Not yet read from GitHub: `gh api repos/Peleke/MindMirror --jq '.id, .owner.id'` (README, "Cut-over").
+  ids: undefined,
+  infraDirectory: "infra",
   defaultBranch: "main",
   state: { bucket: "mindmirror-tofu-state", prefix: "github" },
   unattendedEnvironmentSuffix: "-ci",
+  // Today's approver of production deploys (docs/GITHUB-ENVIRONMENTS-GUIDE.md).
+  reviewers: { production: ["Peleke"] },
   labels: [
     { name: "deployment", color: "1d76db", description: "Opened by the deployment pipeline" },
     { name: "staging", color: "fbca04", description: "Concerns the staging environment" },
@@ -74,16 +117,15 @@ export const GITHUB: GithubConfig = {
     { name: "gateway", color: "5319e7", description: "Concerns the GraphQL mesh gateway" },
     { name: "success", color: "0e8a16", description: "A deployment succeeded" },
     { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" },
+    { name: "critical", color: "b60205", description: "A deployment of a gated environment failed" },
   ],
-  // Today's layout of the application repository (from its build workflow).
-  appImages: {
-    agent_service: { dockerfile: "src/agent_service/Dockerfile", context: "." },
-    journal_service: { dockerfile: "journal_service/Dockerfile", context: "." },
-    habits_service: { dockerfile: "habits_service/Dockerfile", context: "." },
-    meals_service: { dockerfile: "meals_service/Dockerfile", context: "." },
-    movements_service: { dockerfile: "movements_service/Dockerfile", context: "." },
-    practices_service: { dockerfile: "practices_service/Dockerfile", context: "." },
-    users_service: { dockerfile: "users_service/Dockerfile", context: "." },
-    mesh: { dockerfile: "mesh/Dockerfile", context: "mesh" },
+  images: {
+    ...SERVICE_IMAGES,
+    // mesh-compose fetches every backend's /sdl during the build: a backend's change changes the gateway's schema.
+    mesh: {
+      dockerfile: "mesh/Dockerfile",
+      context: "mesh",
+      inputs: ["mesh/", ...new Set(Object.values(SERVICE_IMAGES).flatMap((b) => b.inputs))],
+    },
   },
 };

@@ -1,14 +1,53 @@
 /**
- * `npm run workflows`: writes .github/workflows/*.yml from the model in
- * workflows/ and removes generated files the model no longer produces (files
- * without the generated header are left alone). `--check` writes nothing and
- * exits 1 when a file is missing, stale or extra.
+ * `npm run workflows`: writes .github/workflows/*.yml and .github/dependabot.yml
+ * from the model in workflows/ and removes generated workflow files the model
+ * no longer produces (files without the generated header are left alone).
+ * Where this project is the `infra/` folder of the repository (the folder's
+ * name is `GITHUB.infraDirectory` and its parent is a git work tree), it
+ * writes the same files to the repository root's `.github/` too, where GitHub
+ * reads them. `--check` writes nothing and exits 1 when a file is missing,
+ * stale or extra.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GENERATED_HEADER, generateWorkflows } from "../workflows";
+import { GITHUB } from "../environments/github";
+import { DEPENDABOT_FILE, dependabotConfig, GENERATED_HEADER, generateWorkflows } from "../workflows";
 
-const DIR = path.join(__dirname, "..", ".github", "workflows");
+const PROJECT = path.join(__dirname, "..");
+
+/** The `.github/` folders the generated files belong in: this project's, and the repository root's when this project is its infra folder. */
+export function githubDirs(project: string): string[] {
+  const root = path.dirname(project);
+  const inRepository = path.basename(project) === GITHUB.infraDirectory && fs.existsSync(path.join(root, ".git"));
+  return [path.join(project, ".github"), ...(inRepository ? [path.join(root, ".github")] : [])];
+}
+
+function sync(githubDir: string, check: boolean, problems: string[]): void {
+  const dir = path.join(githubDir, "workflows");
+  const shown = (file: string) => path.relative(path.dirname(PROJECT), path.join(dir, file));
+  const wanted = generateWorkflows();
+  const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  const generatedHere = existing.filter((f) => fs.readFileSync(path.join(dir, f), "utf8").startsWith(GENERATED_HEADER.split("\n")[0]));
+  if (!check) fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of wanted) {
+    const target = path.join(dir, file);
+    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
+    if (current === text) continue;
+    problems.push(`${current === undefined ? "missing" : "stale"}: ${shown(file)}`);
+    if (!check) fs.writeFileSync(target, text);
+  }
+  const dependabot = path.join(githubDir, DEPENDABOT_FILE);
+  const wantedDependabot = dependabotConfig(GITHUB);
+  const currentDependabot = fs.existsSync(dependabot) ? fs.readFileSync(dependabot, "utf8") : undefined;
+  if (currentDependabot !== wantedDependabot) {
+    problems.push(`${currentDependabot === undefined ? "missing" : "stale"}: ${path.relative(path.dirname(PROJECT), dependabot)}`);
+    if (!check) fs.writeFileSync(dependabot, wantedDependabot);
+  }
+  for (const file of generatedHere.filter((f) => !wanted.has(f))) {
+    problems.push(`extra: ${shown(file)}`);
+    if (!check) fs.rmSync(path.join(dir, file));
+  }
+}
 
 function main(argv: readonly string[]): number {
   const unknown = argv.filter((a) => a !== "--check");
@@ -17,24 +56,8 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   const check = argv.includes("--check");
-  const wanted = generateWorkflows();
-  const existing = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)) : [];
-  const generatedHere = existing.filter((f) => fs.readFileSync(path.join(DIR, f), "utf8").startsWith(GENERATED_HEADER.split("\n")[0]));
-
   const problems: string[] = [];
-  if (!check) fs.mkdirSync(DIR, { recursive: true });
-  for (const [file, text] of wanted) {
-    const target = path.join(DIR, file);
-    const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
-    if (current === text) continue;
-    problems.push(`${current === undefined ? "missing" : "stale"}: .github/workflows/${file}`);
-    if (!check) fs.writeFileSync(target, text);
-  }
-  for (const file of generatedHere.filter((f) => !wanted.has(f))) {
-    problems.push(`extra: .github/workflows/${file}`);
-    if (!check) fs.rmSync(path.join(DIR, file));
-  }
-
+  for (const dir of githubDirs(PROJECT)) sync(dir, check, problems);
   if (check) {
     if (problems.length > 0) console.error(`${problems.join("\n")}\nrun: npm run workflows`);
     return problems.length > 0 ? 1 : 0;
@@ -43,4 +66,4 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import { BranchRuleset } from "../constructs/github/branch-ruleset";
 import { DeployEnvironment } from "../constructs/github/deploy-environment";
 import { IssueLabels } from "../constructs/github/issue-labels";
+import { PULL_REQUEST_CHECK } from "../constructs/github/settings";
 import { validateGithub } from "../constructs/github/validate";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
@@ -47,7 +48,12 @@ export class GithubStack extends TerraformStack {
       const approvals = env.approval.requiredPullRequestApprovals;
       // 0 approvals: the pipeline commits to this branch directly, so a PR rule would block it.
       if (approvals > 0) {
-        this.rulesets.set(env.branch, new BranchRuleset(this, `ruleset-${env.name}`, { repository: github.repository, branch: env.branch, requiredApprovals: approvals }));
+        this.rulesets.set(env.branch, new BranchRuleset(this, `ruleset-${env.name}`, {
+            repository: github.repository,
+            branch: env.branch,
+            requiredApprovals: approvals,
+            requiredChecks: [PULL_REQUEST_CHECK],
+          }));
       }
     }
     this.labels = new IssueLabels(this, "labels", { repository: github.repository, labels: github.labels });

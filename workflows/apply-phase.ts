@@ -1,10 +1,11 @@
 /** Phases 2 and 4: plan one stack unattended, then apply the saved plan behind the environment's gate. */
 import type { ServiceDefinition } from "../catalog";
 import { backendConfigFile, stackName, urlOutputName, type StackKind } from "../lib/naming";
-import { phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
+import { DEPLOY_COMMIT_ARTIFACT, DEPLOY_COMMIT_FILE } from "./build-phase";
+import { phaseWorkflowName, stackConcurrency, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
 import { reportJob } from "./report";
-import { authenticate, checkoutRepository, installNode, setupTofu, synth, tofuInit } from "./steps";
+import { authenticate, checkoutRepository, installNode, setupTofu, stackDir, synth, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
 
 /** Applies wait this long for a state lock another apply (or a person) holds. */
@@ -16,10 +17,22 @@ const PLAN_RETENTION_DAYS = 3;
 export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways: readonly ServiceDefinition[] = []): Workflow {
   const { env } = ctx;
   const stack = stackName(env, kind);
-  const dir = `cdktf.out/stacks/${stack}`;
+  const dir = stackDir(ctx.infra, stack);
   const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
   const artifact = `plan-${stack}`;
   const gateway = phase === 4;
+
+  // What phase 3 builds the gateway from: the commit this run planned (and applies).
+  const recordCommit: Step[] = gateway
+    ? []
+    : [
+        { name: "Write down the planned commit", env: { SHA: "${{ steps.revision.outputs.sha }}" }, run: `echo "$SHA" > "$RUNNER_TEMP/${DEPLOY_COMMIT_FILE}"\n` },
+        {
+          name: "Keep the planned commit for the gateway build",
+          uses: ACTIONS.uploadArtifact,
+          with: { name: DEPLOY_COMMIT_ARTIFACT, path: `\${{ runner.temp }}/${DEPLOY_COMMIT_FILE}`, "retention-days": PLAN_RETENTION_DAYS, "if-no-files-found": "error" },
+        },
+      ];
 
   const plan: Job = {
     name: `Plan ${stack}`,
@@ -33,8 +46,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
       // The branch, not the triggering commit: a workflow_run job's own ref is the default branch.
       checkoutRepository(env.branch),
       { name: "Record the commit", id: "revision", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
-      ...installNode(),
-      synth(),
+      ...installNode(ctx.infra),
+      synth(ctx.infra),
       setupTofu(),
       ...authenticate(),
       tofuInit(dir, backend),
@@ -80,6 +93,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
           "if-no-files-found": "error",
         },
       },
+      ...recordCommit,
     ],
   };
 
@@ -87,8 +101,9 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     ? [
         {
           name: "Health check",
+          workingDirectory: ctx.infra,
           run: [
-            `url="$(tofu -chdir=${dir} output -raw ${urlOutputName(gateways[0].name)})"`,
+            `url="$(tofu -chdir=cdktf.out/stacks/${stack} output -raw ${urlOutputName(gateways[0].name)})"`,
             `npm run -s health-check -- --url "$url" --path ${healthPathOf(gateways[0])} --tries 3 --delay 10s`,
             "",
           ].join("\n"),
@@ -103,11 +118,9 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     if: "needs.plan.outputs.changes == 'true'",
     environment: ctx.names.deploy,
     permissions: gateway ? { contents: "read", idToken: "write" } : { idToken: "write" },
-    // One apply per environment at a time, queued, never cancelled half-way.
-    concurrency: { group: `tofu-apply-${env.name}`, cancelInProgress: false },
     timeoutMinutes: 30,
     steps: [
-      ...(gateway ? [checkoutRepository("${{ needs.plan.outputs.sha }}"), ...installNode()] : []),
+      ...(gateway ? [checkoutRepository("${{ needs.plan.outputs.sha }}"), ...installNode(ctx.infra)] : []),
       { name: "Fetch the saved plan", uses: ACTIONS.downloadArtifact, with: { name: artifact, path: dir } },
       setupTofu(),
       ...authenticate(),
@@ -123,6 +136,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     name: phaseWorkflowName(env, phase),
     on: triggers(ctx, phase),
     permissions: {},
+    // Per stack: a run's plan, approval and apply end before the next run plans; nothing is cancelled.
+    concurrency: stackConcurrency(stack),
     jobs: {
       plan,
       apply,

@@ -1,30 +1,33 @@
-/** Phases 1 and 3: build images from the application repository, then commit or propose the new tags. */
+/**
+ * Phases 1 and 3: build the images whose inputs changed, then commit or
+ * propose their new tags. Which images, and their tag, come from
+ * `npm run build-plan` (ops/build-plan.ts): an image whose build inputs
+ * (`GITHUB.images`) did not change keeps the value the tfvars file names.
+ * A tag is `v<VERSION>-<short sha>` of the commit it is built from, and
+ * tags are immutable: a job that finds its tag in the registry already
+ * (a re-run, or the same commit deployed again) keeps that image and pushes
+ * nothing, so no run fails on an existing tag.
+ */
 import type { ServiceDefinition } from "../catalog";
 import { serviceUrlsSecretId } from "../lib/naming";
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
 import { publishPermissions, publishTfvars, tfvarsPath } from "./publish";
 import { failureReportJob } from "./report";
-import { appVersion, authenticate, checkoutApp, checkoutRepository, configureDocker, installNode, RUN_URL, variable } from "./steps";
-import { APP_DIR, TOOLCHAIN } from "./toolchain";
+import { authenticate, checkoutRepository, configureDocker, installNode, RUN_URL, variable } from "./steps";
+import { ACTIONS, TOOLCHAIN } from "./toolchain";
 
-/** Phases 1 and 3: build and push images of `deployables`, then point the tfvars file at them. */
+/** The artifact in which phase 2 records the commit it planned; phase 3 builds the gateway from it. */
+export const DEPLOY_COMMIT_ARTIFACT = "deploy-commit";
+/** The file inside {@link DEPLOY_COMMIT_ARTIFACT}. */
+export const DEPLOY_COMMIT_FILE = "deploy-commit.txt";
+
+/** Phases 1 and 3: build and push the changed images of `deployables`, then point the tfvars file at them. */
 export function buildPhase(ctx: Context, phase: 1 | 3, deployables: readonly ServiceDefinition[]): Workflow {
-  const { env, github } = ctx;
+  const { env } = ctx;
   const gateway = phase === 3;
   const what = gateway ? "gateway image" : "service images";
-  const version: Job = {
-    name: "Read the version of the application",
-    runsOn: TOOLCHAIN.runner,
-    if: startCondition(ctx, phase),
-    permissions: { contents: "read" },
-    timeoutMinutes: 5,
-    outputs: { tag: "${{ steps.version.outputs.tag }}", sha: "${{ steps.version.outputs.sha }}" },
-    // Assumption: the application repository has a branch of the same name as this environment's.
-    steps: [checkoutApp(github, env.branch), appVersion()],
-  };
-  const build = gateway ? gatewayBuildJob(ctx, deployables) : serviceBuildJob(ctx, deployables);
-  const update = updateTfvarsJob(ctx, deployables, what, gateway);
+  const build = gateway ? gatewayBuildJob(ctx, deployables) : serviceBuildJob(ctx);
   return {
     name: phaseWorkflowName(env, phase),
     on: triggers(ctx, phase),
@@ -32,10 +35,10 @@ export function buildPhase(ctx: Context, phase: 1 | 3, deployables: readonly Ser
     // One build of an environment at a time; a newer push waits rather than racing it to the tfvars file.
     concurrency: { group: phaseWorkflowFile(env, phase).replace(/\.yml$/, ""), cancelInProgress: false },
     jobs: {
-      version,
+      plan: planJob(ctx, phase),
       build,
-      "update-tfvars": update,
-      report: failureReportJob(ctx, ["version", "build", "update-tfvars"], {
+      "update-tfvars": updateTfvarsJob(ctx, what, gateway),
+      report: failureReportJob(ctx, ["plan", "build", "update-tfvars"], {
         title: `❌ ${title(env)} ${gateway ? "gateway image" : "image"} build failed`,
         outcome: "An image build failed",
         gateway,
@@ -44,98 +47,177 @@ export function buildPhase(ctx: Context, phase: 1 | 3, deployables: readonly Ser
   };
 }
 
-function serviceBuildJob(ctx: Context, services: readonly ServiceDefinition[]): Job {
+/**
+ * The commit a phase builds from. Phase 1: the pushed commit (or the
+ * branch's tip when started by hand). Phase 3: the commit the services apply
+ * of phase 2 planned, from that run's artifact, so the gateway and its
+ * services come from one commit; the branch's tip only when started by hand.
+ */
+function deployCommitSteps(ctx: Context, phase: 1 | 3): Step[] {
+  const { env } = ctx;
+  if (phase === 1) {
+    return [
+      checkoutRepository(`\${{ github.event_name == 'push' && github.sha || '${env.branch}' }}`, { fetchDepth: 0 }),
+      { name: "Record the commit", id: "commit", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
+    ];
+  }
+  return [
+    checkoutRepository(env.branch, { fetchDepth: 0 }),
+    {
+      name: `Fetch the commit ${phaseWorkflowName(env, 2)} applied`,
+      if: "github.event_name == 'workflow_run'",
+      uses: ACTIONS.downloadArtifact,
+      with: { name: DEPLOY_COMMIT_ARTIFACT, path: "${{ runner.temp }}/deploy-commit", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" },
+    },
+    {
+      name: "Record the commit",
+      id: "commit",
+      env: { FILE: `\${{ runner.temp }}/deploy-commit/${DEPLOY_COMMIT_FILE}` },
+      run: ['if [[ -f "$FILE" ]]; then sha="$(tr -d \'[:space:]\' < "$FILE")"; else sha="$(git rev-parse HEAD)"; fi', 'echo "sha=$sha" >> "$GITHUB_OUTPUT"', ""].join("\n"),
+    },
+  ];
+}
+
+/** Reads VERSION and decides which images to build: the tag, the commit, the matrix. */
+function planJob(ctx: Context, phase: 1 | 3): Job {
+  const { env } = ctx;
+  const stack = phase === 1 ? "services" : "gateway";
+  return {
+    name: `Decide which ${phase === 1 ? "service images" : "gateway image"} to build`,
+    runsOn: TOOLCHAIN.runner,
+    if: startCondition(ctx, phase),
+    permissions: phase === 1 ? { contents: "read" } : { contents: "read", actions: "read" },
+    timeoutMinutes: 10,
+    outputs: {
+      tag: "${{ steps.plan.outputs.tag }}",
+      commit: "${{ steps.plan.outputs.commit }}",
+      build: "${{ steps.plan.outputs.build }}",
+      services: "${{ steps.plan.outputs.services }}",
+      matrix: "${{ steps.plan.outputs.matrix }}",
+    },
+    steps: [
+      // Full history: each image is compared with the commit its current tag was built from.
+      ...deployCommitSteps(ctx, phase),
+      ...installNode(ctx.infra),
+      {
+        // A missing or empty VERSION fails here, in one line.
+        name: "Plan the builds",
+        id: "plan",
+        workingDirectory: ctx.infra,
+        env: { COMMIT: "${{ steps.commit.outputs.sha }}" },
+        run: `npm run -s build-plan -- --env ${env.name} --stack ${stack} --commit "$COMMIT" >> "$GITHUB_OUTPUT"\n`,
+      },
+    ],
+  };
+}
+
+/** Builds and pushes `$IMAGE` unless the registry has that tag already; `$BUILD` is the docker build command line. */
+function buildAndPush(build: string): string {
+  return [
+    // Tags are immutable: an existing tag is this commit's image, built by an earlier run.
+    'if gcloud artifacts docker images describe "$IMAGE" > /dev/null 2>&1; then',
+    '  echo "$IMAGE exists already; keeping it."',
+    "  exit 0",
+    "fi",
+    build,
+    'docker push "$IMAGE"',
+    "",
+  ].join("\n");
+}
+
+function serviceBuildJob(ctx: Context): Job {
   return {
     name: "Build ${{ matrix.image }}",
     runsOn: TOOLCHAIN.runner,
-    needs: ["version"],
+    needs: ["plan"],
+    if: "needs.plan.outputs.build == 'true'",
     environment: ctx.names.unattended,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
     strategy: {
       // One failed image fails the phase: the tfvars file never points at a half-built release.
       failFast: true,
-      matrix: { include: services.map((s) => ({ image: s.image, ...ctx.github.appImages[s.image] })) },
+      matrix: "${{ fromJSON(needs.plan.outputs.matrix) }}",
     },
     steps: [
-      checkoutApp(ctx.github, "${{ needs.version.outputs.sha }}"),
+      checkoutRepository("${{ needs.plan.outputs.commit }}"),
       ...authenticate(),
       configureDocker(),
       {
         name: "Build and push",
         env: {
-          IMAGE: `${variable("GCP_REGISTRY")}/\${{ matrix.image }}:\${{ needs.version.outputs.tag }}`,
-          DOCKERFILE: `${APP_DIR}/\${{ matrix.dockerfile }}`,
-          CONTEXT: `${APP_DIR}/\${{ matrix.context }}`,
+          IMAGE: `${variable("GCP_REGISTRY")}/\${{ matrix.image }}:\${{ needs.plan.outputs.tag }}`,
+          DOCKERFILE: "${{ matrix.dockerfile }}",
+          CONTEXT: "${{ matrix.context }}",
         },
-        run: ['docker build --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"', 'docker push "$IMAGE"', ""].join("\n"),
+        run: buildAndPush('docker build --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"'),
       },
     ],
   };
 }
 
 function gatewayBuildJob(ctx: Context, gateways: readonly ServiceDefinition[]): Job {
-  const { env, github } = ctx;
+  const { env, github, infra } = ctx;
   const [gateway] = gateways;
-  const build = github.appImages[gateway.image];
+  const build = github.images[gateway.image];
   return {
     name: `Build ${gateway.image} with the service URLs`,
     runsOn: TOOLCHAIN.runner,
-    needs: ["version"],
+    needs: ["plan"],
+    if: "needs.plan.outputs.build == 'true'",
     environment: ctx.names.unattended,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
     steps: [
-      checkoutRepository(env.branch),
-      ...installNode(),
-      checkoutApp(github, "${{ needs.version.outputs.sha }}"),
+      checkoutRepository("${{ needs.plan.outputs.commit }}"),
+      ...installNode(infra),
       ...authenticate(),
       configureDocker(),
       {
         // Written by the services stack's apply (phase 2); this job only reads it.
         name: `Fetch ${serviceUrlsSecretId(env)}`,
         env: { PROJECT: variable("GCP_PROJECT_ID") },
-        run: `gcloud secrets versions access latest --secret=${serviceUrlsSecretId(env)} --project="$PROJECT" > urls.json\n`,
+        run: `gcloud secrets versions access latest --secret=${serviceUrlsSecretId(env)} --project="$PROJECT" > "$RUNNER_TEMP/urls.json"\n`,
       },
       {
         name: "Turn the URLs into build args",
-        run: `npm run -s build-args -- --env ${env.name} --file urls.json > build-args.txt\n`,
+        workingDirectory: infra,
+        run: `npm run -s build-args -- --env ${env.name} --file "$RUNNER_TEMP/urls.json" > "$RUNNER_TEMP/build-args.txt"\n`,
       },
       {
         name: "Build and push",
         env: {
-          IMAGE: `${variable("GCP_REGISTRY")}/${gateway.image}:\${{ needs.version.outputs.tag }}`,
-          DOCKERFILE: `${APP_DIR}/${build.dockerfile}`,
-          CONTEXT: `${APP_DIR}/${build.context}`,
+          IMAGE: `${variable("GCP_REGISTRY")}/${gateway.image}:\${{ needs.plan.outputs.tag }}`,
+          DOCKERFILE: build.dockerfile,
+          CONTEXT: build.context,
         },
         run: [
           // Each line is "--build-arg NAME=value"; split once so a value stays one argument.
           "args=()",
-          'while IFS= read -r line; do args+=("${line%% *}" "${line#* }"); done < build-args.txt',
-          'docker build "${args[@]}" --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"',
-          'docker push "$IMAGE"',
-          "",
+          'while IFS= read -r line; do args+=("${line%% *}" "${line#* }"); done < "$RUNNER_TEMP/build-args.txt"',
+          buildAndPush('docker build "${args[@]}" --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"'),
         ].join("\n"),
       },
     ],
   };
 }
 
-/** Points the environment's tfvars file at the new tag, then commits it or opens a PR. */
-function updateTfvarsJob(ctx: Context, deployables: readonly ServiceDefinition[], what: string, gateway: boolean): Job {
+/** Points the environment's tfvars file at the new tag for each image built, then commits it or opens a PR. */
+function updateTfvarsJob(ctx: Context, what: string, gateway: boolean): Job {
   const { env } = ctx;
   const tfvars = tfvarsPath(ctx);
-  const message = `deploy(${env.name}): ${what} \${{ needs.version.outputs.tag }}`;
+  const message = `deploy(${env.name}): ${what} \${{ needs.plan.outputs.tag }}`;
   const setImages: Step = {
     name: `Point ${tfvars} at the new ${what}`,
-    env: { TAG: "${{ needs.version.outputs.tag }}" },
-    run: deployables.map((s) => `npm run -s set-image -- --env ${env.name} --service ${s.name} --tag "$TAG"`).join("\n") + "\n",
+    workingDirectory: ctx.infra,
+    env: { TAG: "${{ needs.plan.outputs.tag }}", SERVICES: "${{ needs.plan.outputs.services }}" },
+    run: ["for service in $SERVICES; do", `  npm run -s set-image -- --env ${env.name} --service "$service" --tag "$TAG"`, "done", ""].join("\n"),
   };
   const publish = publishTfvars(ctx, {
     message,
     pullRequestBranch: `deploy/${env.name}/${gateway ? "gateway" : "services"}`,
     pullRequestBody: [
-      `Built by ${RUN_URL}.`,
+      `Built by ${RUN_URL} from \${{ needs.plan.outputs.commit }}.`,
       "",
       `Merging starts **${phaseWorkflowName(env, gateway ? 4 : 2)}**: it plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
     ].join("\n"),
@@ -144,7 +226,8 @@ function updateTfvarsJob(ctx: Context, deployables: readonly ServiceDefinition[]
   return {
     name: ctx.byPullRequest ? "Propose the new images" : "Commit the new images",
     runsOn: TOOLCHAIN.runner,
-    needs: ["version", "build"],
+    needs: ["plan", "build"],
+    if: "needs.plan.outputs.build == 'true'",
     permissions: publishPermissions(ctx),
     // Shared with the other image update of this environment and with its rollback.
     concurrency: imageUpdateConcurrency(env),
@@ -152,7 +235,7 @@ function updateTfvarsJob(ctx: Context, deployables: readonly ServiceDefinition[]
     steps: [
       // Full history: the commit is rebased onto whatever landed on the branch meanwhile.
       checkoutRepository(env.branch, { fetchDepth: 0 }),
-      ...installNode(),
+      ...installNode(ctx.infra),
       setImages,
       publish,
     ],

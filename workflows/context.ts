@@ -34,6 +34,17 @@ export function rollbackWorkflowFile(env: EnvironmentConfig): string {
 }
 
 /**
+ * The group of every run of one stack's apply phase: plan, approval and
+ * apply of one run finish before the next run plans, and none is cancelled.
+ * GitHub keeps one pending run per group; a newer one replaces a pending run
+ * that has not started, which loses nothing, since every run plans the
+ * deploy branch's tip and so holds the replaced run's changes.
+ */
+export function stackConcurrency(stack: string): Concurrency {
+  return { group: `tofu-${stack}`, cancelInProgress: false };
+}
+
+/**
  * Every job that writes an environment's tfvars file (the image updates of
  * phases 1 and 3, the rollback) runs in this one group: two never edit and
  * push (or propose) it at once, so a rollback cannot interleave with an image
@@ -43,8 +54,14 @@ export function imageUpdateConcurrency(env: EnvironmentConfig): Concurrency {
   return { group: `image-updates-${env.name}`, cancelInProgress: false };
 }
 
-/** Every environment tfvars file: a push that changes only these moves images, it does not ask for new ones. */
-export const TFVARS_GLOB = "environments/*.auto.tfvars";
+/**
+ * Every environment tfvars file, from the repository root: a push that
+ * changes only these moves images (the pipeline's own commits), it does not
+ * ask for new ones.
+ */
+export function tfvarsGlob(github: GithubConfig): string {
+  return `${github.infraDirectory}/environments/*.auto.tfvars`;
+}
 
 /** What every phase of one environment is generated from. */
 export interface Context {
@@ -52,12 +69,14 @@ export interface Context {
   readonly github: GithubConfig;
   readonly names: GithubEnvironmentNames;
   readonly byPullRequest: boolean;
+  /** This project's folder in the repository (`infra`): npm, synth and tofu run there. */
+  readonly infra: string;
 }
 
 /** How phase `phase` starts; every phase can also be started by hand. */
 export function triggers(ctx: Context, phase: Phase): Triggers {
   const { env } = ctx;
-  if (phase === 1) return { push: { branches: [env.branch], pathsIgnore: [TFVARS_GLOB] }, workflowDispatch: true };
+  if (phase === 1) return { push: { branches: [env.branch], pathsIgnore: [tfvarsGlob(ctx.github)] }, workflowDispatch: true };
   if (phase === 3 || !ctx.byPullRequest) return { workflowRun: { workflows: [phaseWorkflowName(env, (phase - 1) as Phase)] }, workflowDispatch: true };
   return { push: { branches: [env.branch] }, workflowDispatch: true };
 }
@@ -67,7 +86,7 @@ export function startCondition(ctx: Context, phase: Phase): string | undefined {
   const on = triggers(ctx, phase);
   if (on.workflowRun === undefined) return undefined;
   const succeeded = "github.event.workflow_run.conclusion == 'success'";
-  // A hand-started apply (e.g. after a rollback) must not rebuild the gateway from the application's tip.
+  // A hand-started apply (e.g. after a rollback) must not rebuild the gateway from the branch's tip.
   const chained = phase === 3 ? ` && github.event.workflow_run.event != 'workflow_dispatch'` : "";
   return `github.event_name != 'workflow_run' || (${succeeded}${chained})`;
 }

@@ -4,11 +4,13 @@
  * file differs from what this produces.
  */
 import { SERVICES, type ServiceDefinition } from "../catalog";
-import { validateAppImages, validateGithub } from "../constructs/github/validate";
+import { validateGithub, validateImages } from "../constructs/github/validate";
 import { ENVIRONMENTS } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
+import { check } from "../lib/errors";
 import type { WorkflowFile } from "./model";
+import { IGNORE_SCRIPTS } from "./steps";
 import { pipelineWorkflows } from "./pipeline";
 import { pullRequestWorkflow } from "./pull-request";
 import { renderWorkflow } from "./render";
@@ -17,7 +19,8 @@ export type { DispatchInput, Job, Permissions, Step, Triggers, Workflow, Workflo
 export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Phase } from "./pipeline";
 export { ROLLBACK_REF_INPUT } from "./rollback";
 export { GENERATED_HEADER, renderWorkflow, toGithubObject } from "./render";
-export { ACTIONS, SECRETS, TOOLCHAIN } from "./toolchain";
+export { ACTION_PINS, ACTIONS, SECRETS, TOOLCHAIN } from "./toolchain";
+export { dependabotConfig, DEPENDABOT_FILE } from "./dependabot";
 
 /** What the workflows are generated from. */
 export interface WorkflowSources {
@@ -35,8 +38,30 @@ export function workflowFiles(sources: WorkflowSources = {}): WorkflowFile[] {
   const github = sources.github ?? GITHUB;
   const catalog = sources.catalog ?? SERVICES;
   validateGithub(github, environments);
-  validateAppImages(github, catalog);
-  return [pullRequestWorkflow(environments), ...environments.flatMap((env) => pipelineWorkflows(env, github, catalog))];
+  validateImages(github, catalog);
+  const files = [pullRequestWorkflow(environments, github), ...environments.flatMap((env) => pipelineWorkflows(env, github, catalog))];
+  checkCredentialedInstalls(files);
+  return files;
+}
+
+/** `npm ci`, `npm install` or `npm i` as a command of a script. */
+const NPM_INSTALL = /(?:^|[\s;&|(])npm\s+(?:ci|install|i)(?=\s|$)/m;
+
+/**
+ * A job that can mint cloud credentials (`id-token: write`) must not run a
+ * dependency's install script: every `npm ci` in it carries `--ignore-scripts`.
+ * Throws naming the workflow, job and step otherwise.
+ */
+export function checkCredentialedInstalls(files: readonly WorkflowFile[]): void {
+  for (const { file, workflow } of files) {
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      if (job.permissions.idToken !== "write") continue;
+      for (const step of job.steps) {
+        if (step.run === undefined || !NPM_INSTALL.test(step.run) || step.run.includes(IGNORE_SCRIPTS)) continue;
+        check(false, `${file} jobs.${id} step "${step.name}"`, step.run.trim(), `this job can mint cloud credentials (id-token: write); add ${IGNORE_SCRIPTS} so no dependency's install script runs there`);
+      }
+    }
+  }
 }
 
 /** File name -> file text of every generated workflow. */

@@ -78,7 +78,8 @@ export interface Job {
   readonly timeoutMinutes: number;
   readonly strategy?: {
     readonly failFast: boolean;
-    readonly matrix: { readonly include: ReadonlyArray<Readonly<Record<string, string>>> };
+    /** Literal rows, or an expression yielding `{ include: [...] }` (a matrix an earlier job decided). */
+    readonly matrix: { readonly include: ReadonlyArray<Readonly<Record<string, string>>> } | string;
   };
   readonly outputs?: Readonly<Record<string, string>>;
   readonly steps: readonly Step[];

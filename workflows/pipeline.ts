@@ -34,7 +34,7 @@ export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWor
 
 /** The four phase workflows of `env`, in order, then its rollback. */
 export function pipelineWorkflows(env: EnvironmentConfig, github: GithubConfig, catalog: readonly ServiceDefinition[]): WorkflowFile[] {
-  const ctx: Context = { env, github, names: githubEnvironmentNames(env, github), byPullRequest: env.approval.imageUpdatesByPullRequest };
+  const ctx: Context = { env, github, names: githubEnvironmentNames(env, github), byPullRequest: env.approval.imageUpdatesByPullRequest, infra: github.infraDirectory };
   const services = servicesOf(catalog, "services");
   const gateways = servicesOf(catalog, "gateway");
   check(gateways.length === 1, "catalog gateway services", gateways.map((s) => s.name), "phase 3 builds exactly one gateway image; keep one service with stack \"gateway\"");

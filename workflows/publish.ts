@@ -11,9 +11,9 @@ import type { Context } from "./context";
 import type { Permissions, Step } from "./model";
 import { ACTIONS, SECRETS } from "./toolchain";
 
-/** The environment's tfvars file, relative to the repository root: `environments/staging.auto.tfvars`. */
+/** The environment's tfvars file, relative to the repository root: `infra/environments/staging.auto.tfvars`. */
 export function tfvarsPath(ctx: Context): string {
-  return `environments/${tfvarsFile(ctx.env)}`;
+  return `${ctx.infra}/environments/${tfvarsFile(ctx.env)}`;
 }
 
 /** Labels of an image-update pull request: `deployment,<env>` (and `gateway` for the gateway's). */

@@ -1,14 +1,18 @@
+import { PULL_REQUEST_CHECK } from "../constructs/github/settings";
+import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import type { WorkflowFile } from "./model";
 import { checkoutRepository, installNode, setupTofu, synth } from "./steps";
 import { TOOLCHAIN } from "./toolchain";
 
 /**
- * Checks of every pull request into a deploy branch: type check and tests,
- * synth, then OpenTofu's own validation of each stack folder, without a
- * backend, so no credentials are involved.
+ * Checks of every pull request into a deploy branch, application changes
+ * included (the `main` ruleset requires this check, so it must run on every
+ * PR): type check and tests, synth, then OpenTofu's own validation of each
+ * stack folder, without a backend, so no credentials are involved.
  */
-export function pullRequestWorkflow(environments: readonly EnvironmentConfig[]): WorkflowFile {
+export function pullRequestWorkflow(environments: readonly EnvironmentConfig[], github: GithubConfig): WorkflowFile {
+  const infra = github.infraDirectory;
   return {
     file: "pull-request.yml",
     role: { kind: "pull-request" },
@@ -20,20 +24,21 @@ export function pullRequestWorkflow(environments: readonly EnvironmentConfig[]):
       concurrency: { group: "pull-request-${{ github.event.pull_request.number }}", cancelInProgress: true },
       jobs: {
         check: {
-          name: "Test, synthesize and validate",
+          name: PULL_REQUEST_CHECK,
           runsOn: TOOLCHAIN.runner,
           permissions: { contents: "read" },
           timeoutMinutes: 30,
           steps: [
             // The default ref of a pull_request event: the merge result, what main would become.
             checkoutRepository(),
-            ...installNode(),
-            { name: "npm test", run: "npm test" },
-            synth(),
-            { name: "Check the stack folders", run: "node scripts/check-synth.mjs cdktf.out" },
+            ...installNode(infra),
+            { name: "npm test", workingDirectory: infra, run: "npm test" },
+            synth(infra),
+            { name: "Check the stack folders", workingDirectory: infra, run: "node scripts/check-synth.mjs cdktf.out" },
             setupTofu(),
             {
               name: "tofu validate every stack",
+              workingDirectory: infra,
               // Stacks share providers: download each once, not once per stack folder.
               env: { TF_PLUGIN_CACHE_DIR: "${{ runner.temp }}/tofu-plugins" },
               run: [

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { Concurrency, Job, Permissions, Step, Triggers, Workflow } from "./model";
+import { ACTION_PINS } from "./toolchain";
 
 /** First lines of every generated file. */
 export const GENERATED_HEADER = [
@@ -55,6 +56,10 @@ function step(s: Step): Plain {
   });
 }
 
+function matrix(m: NonNullable<Job["strategy"]>["matrix"]): unknown {
+  return typeof m === "string" ? m : { include: m.include.map((row) => ({ ...row })) };
+}
+
 function job(j: Job): Plain {
   return compact({
     name: j.name,
@@ -65,7 +70,7 @@ function job(j: Job): Plain {
     permissions: permissions(j.permissions),
     concurrency: concurrency(j.concurrency),
     "timeout-minutes": j.timeoutMinutes,
-    strategy: j.strategy && { "fail-fast": j.strategy.failFast, matrix: { include: j.strategy.matrix.include.map((row) => ({ ...row })) } },
+    strategy: j.strategy && { "fail-fast": j.strategy.failFast, matrix: matrix(j.strategy.matrix) },
     outputs: j.outputs && { ...j.outputs },
     steps: j.steps.map(step),
   });
@@ -84,7 +89,18 @@ export function toGithubObject(w: Workflow): Plain {
   });
 }
 
-/** The file text: header, then YAML without line folding (scripts stay as written). */
+/** Release of each pinned commit, for the `# v4.4.0` comment Dependabot reads. */
+const RELEASES = new Map<string, string>(Object.values(ACTION_PINS).map((pin) => [`${pin.repository}@${pin.sha}`, pin.version]));
+
+/** `uses: actions/checkout@<sha>` -> `uses: actions/checkout@<sha> # v4.4.0`. */
+function commentReleases(yaml: string): string {
+  return yaml.replace(/^(\s*(?:- )?uses: )(\S+)$/gm, (line, _prefix: string, uses: string) => {
+    const release = RELEASES.get(uses);
+    return release === undefined ? line : `${line} # ${release}`;
+  });
+}
+
+/** The file text: header, then YAML without line folding (scripts stay as written), each pinned action with its release. */
 export function renderWorkflow(w: Workflow): string {
-  return `${GENERATED_HEADER}\n${stringify(toGithubObject(w), { lineWidth: 0 })}`;
+  return `${GENERATED_HEADER}\n${commentReleases(stringify(toGithubObject(w), { lineWidth: 0 }))}`;
 }

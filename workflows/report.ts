@@ -15,8 +15,10 @@ function issueBody(ctx: Context, outcome: string): string {
   ].join("\n");
 }
 
+/** `deployment,<env>[,gateway],<outcome>`; a failure in a gated environment is also `critical`, as today in production. */
 function issueLabels(ctx: Context, gateway: boolean, outcome: string): string[] {
-  return [PIPELINE_LABELS.deployment, ctx.env.name, ...(gateway ? [PIPELINE_LABELS.gateway] : []), outcome];
+  const critical = outcome === PIPELINE_LABELS.failure && ctx.names.gated ? [PIPELINE_LABELS.critical] : [];
+  return [PIPELINE_LABELS.deployment, ctx.env.name, ...(gateway ? [PIPELINE_LABELS.gateway] : []), outcome, ...critical];
 }
 
 /** Issues after an apply phase: on failure always; on success where a person approved the apply. */

@@ -81,6 +81,7 @@ function rollbackJob(ctx: Context): Job {
   };
   const restore: Step = {
     name: `Restore the ${env.name} images of the ref`,
+    workingDirectory: ctx.infra,
     env: ref,
     run: [
       `npm run -s rollback -- --env ${env.name} --to "$REF" | tee "$RUNNER_TEMP/rollback.txt"`,
@@ -97,7 +98,7 @@ function rollbackJob(ctx: Context): Job {
       `Restores the images of \`\${{ inputs.${ROLLBACK_REF_INPUT} }}\` (\${{ steps.ref.outputs.commit }}), started by @\${{ github.actor }} in ${RUN_URL}; its summary lists every image change.`,
       "",
       `Merging starts ${applies}: each plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
-      `**${phaseWorkflowName(env, 3)}** then builds the gateway from the application's tip and opens a fresh gateway pull request: close it, or it undoes a rollback of the gateway.`,
+      `**${phaseWorkflowName(env, 3)}** then rebuilds the gateway from the merged commit if its inputs changed since the restored image's commit, and opens a fresh gateway pull request: close it, or it undoes a rollback of the gateway.`,
     ].join("\n"),
     gateway: false,
   });
@@ -113,7 +114,7 @@ function rollbackJob(ctx: Context): Job {
       checkoutRepository(env.branch, { fetchDepth: 0 }),
       // Before npm ci: a bad ref fails in seconds, and before any dependency script runs.
       checkRef,
-      ...installNode(),
+      ...installNode(ctx.infra),
       restore,
       publish,
       ...(ctx.byPullRequest ? [] : [startApplies(ctx)]),
@@ -128,7 +129,7 @@ function rollbackJob(ctx: Context): Job {
  * given `actions: write`) rather than joining their `workflow_run` triggers:
  * a dispatched services apply is what the gateway build already skips (its
  * start condition), whereas one chained to the rollback would rebuild the
- * gateway from the application's tip and undo the rollback of its image.
+ * gateway from the deploy branch and undo the rollback of its image.
  * Both start even when nothing was committed, so a rollback whose apply
  * failed can simply be run again.
  */

@@ -2,10 +2,9 @@
  * Steps shared by the generated workflows. Each takes what differs as
  * arguments; nothing here knows an environment's name.
  */
-import type { GithubConfig } from "../environments/github";
 import { ACTIONS_VARIABLES } from "../constructs/github/settings";
 import type { Step } from "./model";
-import { ACTIONS, APP_DIR, SECRETS, TOOLCHAIN } from "./toolchain";
+import { ACTIONS, TOOLCHAIN } from "./toolchain";
 
 /** `${{ vars.NAME }}`. */
 export function variable(name: string): string {
@@ -13,43 +12,36 @@ export function variable(name: string): string {
 }
 
 /**
- * Checks out this repository at `ref` (default: the event's commit). The token
- * is never left in .git/config: `npm ci` runs dependency scripts afterwards.
+ * Checks out the repository at `ref` (default: the event's commit). The token
+ * is never left in .git/config: `npm ci` runs afterwards.
  */
 export function checkoutRepository(ref?: string, options: { fetchDepth?: number } = {}): Step {
   return {
-    name: "Check out this repository",
+    name: "Check out the repository",
     uses: ACTIONS.checkout,
     with: { ...(ref === undefined ? {} : { ref }), "fetch-depth": options.fetchDepth ?? 1, "persist-credentials": false },
   };
 }
 
-/** Checks out the application repository at `ref` into `app/`. */
-export function checkoutApp(github: GithubConfig, ref: string): Step {
-  return {
-    name: `Check out ${github.owner}/${github.appRepository}`,
-    uses: ACTIONS.checkout,
-    with: {
-      repository: `${github.owner}/${github.appRepository}`,
-      ref,
-      path: APP_DIR,
-      token: `\${{ secrets.${SECRETS.appRepositoryToken} || github.token }}`,
-      "persist-credentials": false,
-    },
-  };
-}
+/** The flag every `npm ci` carries: no dependency's install script runs, least of all where cloud credentials can be minted. */
+export const IGNORE_SCRIPTS = "--ignore-scripts";
 
-/** Node, then exactly the locked dependencies. */
-export function installNode(): Step[] {
+/** Node, then exactly the locked dependencies of this project (in `infra`), running none of their install scripts. */
+export function installNode(infra: string): Step[] {
   return [
-    { name: "Set up Node", uses: ACTIONS.setupNode, with: { "node-version": TOOLCHAIN.node, cache: "npm" } },
-    { name: "Install dependencies", run: "npm ci --no-audit --no-fund" },
+    { name: "Set up Node", uses: ACTIONS.setupNode, with: { "node-version": TOOLCHAIN.node, cache: "npm", "cache-dependency-path": `${infra}/package-lock.json` } },
+    { name: "Install dependencies", workingDirectory: infra, run: `npm ci ${IGNORE_SCRIPTS} --no-audit --no-fund` },
   ];
 }
 
-/** `npx cdktf synth`: every stack folder under cdktf.out/stacks/. */
-export function synth(): Step {
-  return { name: "Synthesize", run: "npx cdktf synth", env: { CHECKPOINT_DISABLE: "1" } };
+/** `npx cdktf synth` in `infra`: every stack folder under infra/cdktf.out/stacks/. */
+export function synth(infra: string): Step {
+  return { name: "Synthesize", workingDirectory: infra, run: "npx cdktf synth", env: { CHECKPOINT_DISABLE: "1" } };
+}
+
+/** A stack's folder, relative to the repository root: `infra/cdktf.out/stacks/services-staging`. */
+export function stackDir(infra: string, stack: string): string {
+  return `${infra}/cdktf.out/stacks/${stack}`;
 }
 
 /** The pinned OpenTofu, without the wrapper (it would rewrite exit codes and output). */
@@ -85,21 +77,6 @@ export function configureDocker(): Step {
 export function tofuInit(dir: string, backendConfig: string | undefined): Step {
   const flag = backendConfig === undefined ? "" : ` -backend-config=${backendConfig}`;
   return { name: "tofu init", workingDirectory: dir, run: `tofu init -input=false${flag}` };
-}
-
-/** Reads the application's version tag, `v<VERSION>-<short sha>`, and the exact commit. */
-export function appVersion(): Step {
-  return {
-    name: "Read the image tag",
-    id: "version",
-    run: [
-      `tag="v$(tr -d '[:space:]' < ${APP_DIR}/VERSION)-$(git -C ${APP_DIR} rev-parse --short HEAD)"`,
-      'echo "tag=$tag" >> "$GITHUB_OUTPUT"',
-      `echo "sha=$(git -C ${APP_DIR} rev-parse HEAD)" >> "$GITHUB_OUTPUT"`,
-      'echo "Image tag: $tag"',
-      "",
-    ].join("\n"),
-  };
 }
 
 /** Opens an issue through the `gh` CLI of the runner. */

@@ -72,7 +72,7 @@ describe("builder of production", () => {
   it("gets exactly the intended grants, each on its narrowest resource", () => {
     expect(grantsTo(json, "builder")).toEqual(
       [
-        { target: "account google_service_account.builder", role: "roles/iam.workloadIdentityUser", member: `${POOL}/attribute.environment/production-ci` },
+        { target: "account google_service_account.builder", role: "roles/iam.workloadIdentityUser", member: `${POOL}/attribute.repository_environment/Peleke/MindMirror:production-ci` },
         { target: "project mindmirror-prod", role: "roles/run.viewer", member: "builder" },
         { target: "secret service-urls-production", role: "roles/secretmanager.viewer", member: "builder" },
         { target: "repository google_artifact_registry_repository.mindmirror", role: "roles/artifactregistry.writer", member: "builder" },
@@ -87,12 +87,12 @@ describe("builder of production", () => {
     expect(bindings.deployer_workload_identity_user).toMatchObject({
       service_account_id: "${google_service_account.deployer.name}",
       role: "roles/iam.workloadIdentityUser",
-      member: "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.environment/production",
+      member: "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.repository_environment/Peleke/MindMirror:production",
     });
     expect(bindings.builder_workload_identity_user).toMatchObject({
       service_account_id: "${google_service_account.builder.name}",
       role: "roles/iam.workloadIdentityUser",
-      member: "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.environment/production-ci",
+      member: "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.repository_environment/Peleke/MindMirror:production-ci",
     });
     // Nobody is bound through the whole repository any more: an ungated job cannot reach the deployer.
     const members = grantsOf(json).map((g) => g.member);
@@ -101,7 +101,7 @@ describe("builder of production", () => {
 
   it("admits tokens of this repository from the gated and the unattended GitHub environment only", () => {
     expect(resourcesOf(json, "google_iam_workload_identity_pool_provider").github_oidc.attribute_condition).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra" && (assertion.environment == "production" || assertion.environment == "production-ci")',
+      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "production" || assertion.environment == "production-ci")',
     );
   });
 
@@ -123,20 +123,20 @@ describe("builder of production", () => {
 describe("staging, without a gate", () => {
   const { json } = foundationOf(staging);
 
-  it("has no builder: every job uses the deployer, bound to the whole repository", () => {
+  it("has no builder: every job uses the deployer, bound to jobs of the repository in the staging environment", () => {
     expect(staging.ci.builderAccountId).toBeUndefined();
     const runtime = SERVICES.map((s) => s.name.replace(/-/g, "_"));
     expect(Object.keys(resourcesOf(json, "google_service_account")).filter((name) => !runtime.includes(name))).toEqual(["deployer"]);
     expect(grantsOf(json).filter((g) => g.member === "builder")).toEqual([]);
     expect(json.output?.builder_service_account).toBeUndefined();
     expect(resourcesOf(json, "google_service_account_iam_member").deployer_workload_identity_user.member).toBe(
-      "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.repository/mindmirror/mindmirror-infra",
+      "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/attribute.repository_environment/Peleke/MindMirror:staging",
     );
   });
 
   it("keeps the repository-only attribute condition", () => {
     expect(resourcesOf(json, "google_iam_workload_identity_pool_provider").github_oidc.attribute_condition).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra"',
+      'assertion.repository == "Peleke/MindMirror"',
     );
   });
 });
@@ -146,8 +146,8 @@ describe("builder derived from the environment model", () => {
     const gated = withCi(withApproval(staging, { githubEnvironment: "staging-gate" }), { builderAccountId: "github-builder-staging" });
     const { json } = foundationOf(gated);
     const bindings = resourcesOf(json, "google_service_account_iam_member");
-    expect(bindings.deployer_workload_identity_user.member).toMatch(/\/attribute\.environment\/staging-gate$/);
-    expect(bindings.builder_workload_identity_user.member).toMatch(/\/attribute\.environment\/staging-ci$/);
+    expect(bindings.deployer_workload_identity_user.member).toMatch(/\/attribute\.repository_environment\/Peleke\/MindMirror:staging-gate$/);
+    expect(bindings.builder_workload_identity_user.member).toMatch(/\/attribute\.repository_environment\/Peleke\/MindMirror:staging-ci$/);
     expect(resourcesOf(json, "google_service_account").builder).toMatchObject({ account_id: "github-builder-staging", project: "mindmirror-69" });
     // The managed bucket's name attribute orders the grant after the bucket, as for the deployer.
     expect(resourcesOf(json, "google_storage_bucket_iam_member").builder_storage_object_viewer.bucket).toBe("${google_storage_bucket.tofu_state.name}");

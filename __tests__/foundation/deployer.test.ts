@@ -68,8 +68,8 @@ const RUNTIME_SERVICES = [
 
 /** Who may become the deployer: the whole repository without a gate, only the gated GitHub environment's jobs with one. */
 const DEPLOYER_PRINCIPALS = {
-  staging: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.repository/mindmirror/mindmirror-infra",
-  production: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.environment/production",
+  staging: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.repository_environment/Peleke/MindMirror:staging",
+  production: "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github/attribute.repository_environment/Peleke/MindMirror:production",
 };
 
 /** Every grant the foundation of `env` should make to the deployer, and nothing else. */

@@ -4,17 +4,36 @@ import { githubAttributeCondition } from "../../constructs/foundation/github-ide
 import { production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import { workloadIdentityProviderName } from "../../lib/naming";
+import { GithubIdentity } from "../../constructs/foundation/github-identity";
+import type { GithubConfig } from "../../environments/github";
+import type { EnvironmentConfig } from "../../environments/types";
+import { TerraformStack, Testing } from "../../lib/cdk";
 import { resourcesOf, withEnv } from "../helpers";
+
+/** A bare identity construct in a test stack, for its synth warnings. */
+function foundationScope(env: EnvironmentConfig, github: GithubConfig) {
+  const stack = new TerraformStack(Testing.app(), "identity");
+  new GithubIdentity(stack, "identity", { environment: env, github });
+  return stack;
+}
+
+function warningsIn(scope: { node: { findAll(): { node: { metadata: { type: string; data: unknown }[] } }[] } }): string[] {
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.metadata)
+    .filter((m) => m.type === "@cdktf/warn")
+    .map((m) => String(m.data));
+}
 import { foundationOf } from "./grants";
 
 describe("GitHub workload identity", () => {
   it("admits only this repository in staging", () => {
-    expect(githubAttributeCondition(staging, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
+    expect(githubAttributeCondition(staging, GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
   });
 
   it("admits only jobs of production's two GitHub environments in production: the gated one and production-ci", () => {
     expect(githubAttributeCondition(production, GITHUB)).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra" && ' +
+      'assertion.repository == "Peleke/MindMirror" && ' +
         '(assertion.environment == "production" || assertion.environment == "production-ci")',
     );
   });
@@ -22,13 +41,24 @@ describe("GitHub workload identity", () => {
   it("derives the environment clauses from the config, not from the environment's name", () => {
     const gated = withEnv(staging, { approval: { ...staging.approval, githubEnvironment: "staging-gate" } });
     expect(githubAttributeCondition(gated, GITHUB)).toBe(
-      'assertion.repository == "mindmirror/mindmirror-infra" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci")',
+      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci")',
     );
     expect(githubAttributeCondition(gated, { ...GITHUB, unattendedEnvironmentSuffix: "-unattended" })).toContain(
       '(assertion.environment == "staging-gate" || assertion.environment == "staging-unattended")',
     );
     const ungated = withEnv(production, { approval: { ...production.approval, githubEnvironment: undefined } });
-    expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "mindmirror/mindmirror-infra"');
+    expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
+  });
+
+  it("admits the numeric repository and owner ids too, when the config gives them", () => {
+    const pinned = { ...GITHUB, ids: { repository: 123456789, owner: 987654 } };
+    expect(githubAttributeCondition(staging, pinned)).toBe(
+      'assertion.repository == "Peleke/MindMirror" && assertion.repository_id == "123456789" && assertion.repository_owner_id == "987654"',
+    );
+    expect(githubAttributeCondition(production, pinned)).toBe(
+      'assertion.repository == "Peleke/MindMirror" && assertion.repository_id == "123456789" && assertion.repository_owner_id == "987654" && ' +
+        '(assertion.environment == "production" || assertion.environment == "production-ci")',
+    );
   });
 
   it("fails if a GitHub environment name could break out of the CEL string", () => {
@@ -72,8 +102,18 @@ describe("GitHub workload identity", () => {
         "attribute.repository_owner": "assertion.repository_owner",
         "attribute.ref": "assertion.ref",
         "attribute.environment": "assertion.environment",
+        "attribute.repository_environment": 'assertion.repository + ":" + (has(assertion.environment) ? assertion.environment : "")',
         "attribute.actor": "assertion.actor",
       });
+    });
+
+    it("warns at synth while the numeric repository and owner ids are missing", () => {
+      expect(GITHUB.ids).toBeUndefined();
+      const warnings = warningsIn(foundationScope(env, GITHUB));
+      expect(warnings).toEqual([
+        `github.ids: the Workload Identity condition of ${env.name} admits Peleke/MindMirror by name only; add { repository, owner } from gh api repos/Peleke/MindMirror --jq '.id, .owner.id' to environments/github.ts`,
+      ]);
+      expect(warningsIn(foundationScope(env, { ...GITHUB, ids: { repository: 11, owner: 22 } }))).toEqual([]);
     });
 
     it("publishes the provider name the workflows authenticate with", () => {

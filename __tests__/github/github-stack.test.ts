@@ -19,7 +19,7 @@ describe("github stack", () => {
   it("keeps its state in its own prefix of the state bucket and takes the token from the environment", () => {
     const config = JSON.parse(text) as { terraform: { backend: Record<string, unknown> }; provider: { github: Array<Record<string, unknown>> } };
     expect(config.terraform.backend).toEqual({ gcs: { bucket: "mindmirror-tofu-state", prefix: "github" } });
-    expect(text).toHaveProviderWithProperties(GithubProvider, { owner: "mindmirror" });
+    expect(text).toHaveProviderWithProperties(GithubProvider, { owner: "Peleke" });
     // GITHUB_TOKEN is read by the provider itself; nothing secret is in the config.
     expect(Object.keys(config.provider.github[0])).toEqual(["owner"]);
   });
@@ -28,7 +28,7 @@ describe("github stack", () => {
     expect(Object.keys(resources.github_repository_environment).sort()).toEqual(["production", "production-ci", "staging"]);
     for (const environment of Object.values(resources.github_repository_environment)) {
       expect(environment).toMatchObject({
-        repository: "mindmirror-infra",
+        repository: "MindMirror",
         can_admins_bypass: false,
         deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
       });
@@ -39,8 +39,28 @@ describe("github stack", () => {
     expect(text).toHaveResourceWithProperties(RepositoryEnvironment, {
       environment: "production",
       prevent_self_review: true,
-      reviewers: [{ users: [1001, 1002], teams: [77] }],
+      reviewers: [{ users: ["${data.github_user.reviewer_peleke.id}", 1001, 1002], teams: [77] }],
     });
+  });
+
+  it("resolves each reviewer login to its user id with a github_user lookup at plan time", () => {
+    const { data } = JSON.parse(synthGithub(githubStack(ENVIRONMENTS)).text) as { data: Record<string, Record<string, Record<string, unknown>>> };
+    expect(GITHUB.reviewers).toEqual({ production: ["Peleke"] });
+    expect(data.github_user).toEqual({ reviewer_peleke: { username: "Peleke" } });
+    const shipped = synthGithub(githubStack(ENVIRONMENTS)).resources.github_repository_environment;
+    expect(shipped.production.reviewers).toEqual([{ users: ["${data.github_user.reviewer_peleke.id}"], teams: [] }]);
+    // Only the gated environment has reviewers.
+    expect(shipped.staging.reviewers).toBeUndefined();
+    const two = synthGithub(githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "octo-cat"] } })).resources.github_repository_environment;
+    expect(two.production.reviewers[0].users).toEqual(["${data.github_user.reviewer_peleke.id}", "${data.github_user.reviewer_octo-cat.id}"]);
+    // Two gated environments naming one person share one lookup.
+    const gatedStaging = { ...staging, ci: { ...staging.ci, builderAccountId: "github-builder-staging" }, approval: { ...staging.approval, githubEnvironment: "staging-gate" } };
+    const both = JSON.parse(synthGithub(githubStack([gatedStaging, production], { ...GITHUB, reviewers: { staging: ["Peleke"], production: ["Peleke"] } })).text) as {
+      data: Record<string, Record<string, unknown>>;
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(Object.keys(both.data.github_user)).toEqual(["reviewer_peleke"]);
+    expect(both.resource.github_repository_environment["staging-gate"].reviewers).toEqual([{ users: ["${data.github_user.reviewer_peleke.id}"], teams: [] }]);
   });
 
   it("leaves staging and production-ci without reviewers, so builds and plans never wait", () => {
@@ -59,19 +79,20 @@ describe("github stack", () => {
         ["${github_repository_environment.staging.environment}", "staging"],
       ].sort(),
     );
-    expect(text).toHaveResourceWithProperties(RepositoryEnvironmentDeploymentPolicy, { branch_pattern: "staging", repository: "mindmirror-infra" });
+    expect(text).toHaveResourceWithProperties(RepositoryEnvironmentDeploymentPolicy, { branch_pattern: "staging", repository: "MindMirror" });
   });
 
   it("requires reviewed pull requests on main: N approvals, no force push, no deletion, no bypass", () => {
     expect(text).toHaveResourceWithProperties(RepositoryRuleset, {
-      repository: "mindmirror-infra",
+      repository: "MindMirror",
       target: "branch",
       enforcement: "active",
       conditions: { ref_name: { include: ["refs/heads/main"], exclude: [] } },
       rules: expect.objectContaining({
         deletion: true,
         non_fast_forward: true,
-        pull_request: expect.objectContaining({ required_approving_review_count: 1, dismiss_stale_reviews_on_push: true }),
+        pull_request: expect.objectContaining({ required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_last_push_approval: true }),
+        required_status_checks: { required_check: [{ context: "Test, synthesize and validate" }], strict_required_status_checks_policy: false },
       }),
     });
     expect(resources.github_repository_ruleset.main.bypass_actors).toBeUndefined();
@@ -83,8 +104,8 @@ describe("github stack", () => {
     expect(three.github_repository_ruleset.main.rules.pull_request.required_approving_review_count).toBe(3);
   });
 
-  it("creates the pipeline's six labels with colours and descriptions", () => {
-    expect(Object.keys(resources.github_issue_label).sort()).toEqual(["deployment", "failure", "gateway", "production", "staging", "success"]);
+  it("creates the pipeline's seven labels with colours and descriptions", () => {
+    expect(Object.keys(resources.github_issue_label).sort()).toEqual(["critical", "deployment", "failure", "gateway", "production", "staging", "success"]);
     expect(text).toHaveResourceWithProperties(IssueLabel, { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" });
     for (const label of Object.values(resources.github_issue_label)) {
       expect(label.color).toMatch(/^[0-9a-f]{6}$/);
@@ -164,27 +185,52 @@ describe("github stack", () => {
   });
 });
 
-describe("github stack approval warnings", () => {
-  it("warns when production is gated but has no reviewers (the shipped config, until a maintainer adds ids)", () => {
+describe("github stack approval gate", () => {
+  const noReviewers = { ...GITHUB, reviewers: {} };
+
+  it("fails synth, in one line, when a gated environment has no reviewer", () => {
     expect(production.approval.reviewerUserIds).toEqual([]);
-    const warnings = warningsOf(githubStack([staging, production]));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^environments\.production\.approval: GitHub environment "production" is meant to gate applies, but it has no reviewers.*reviewerUserIds/);
+    expect(() => githubStack([staging, production], noReviewers)).toThrow(
+      /^github\.reviewers\.production: \[\] is not valid; GitHub environment "production" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login$/,
+    );
+    // A numeric id or a team is a reviewer too.
+    expect(() => githubStack([staging, withApproval(production, { reviewerTeamIds: [7] })], noReviewers)).not.toThrow();
+  });
+
+  it("fails if a reviewer is not a valid GitHub login, or named for an environment that does not exist", () => {
+    for (const login of ["-peleke", "pe--leke", "pe leke", "a".repeat(40), ""]) {
+      expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: [login] } })).toThrow(
+        new RegExp(`^github\\.reviewers\\.production: ${JSON.stringify(login).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid; use a GitHub login: 1-39 letters`),
+      );
+    }
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "peleke"] } })).toThrow(/github\.reviewers\.production: \["Peleke","peleke"\] is not valid; name each reviewer once/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { prod: ["Peleke"] } })).toThrow(/^github\.reviewers: "prod" is not valid; name an environment: one of staging, production$/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { ...GITHUB.reviewers, staging: ["Peleke"] } })).toThrow(
+      /^github\.reviewers: "staging" is not valid; environment staging has no approval gate/,
+    );
+  });
+
+  it("warns of nothing for the shipped config: one reviewer who may approve deploys others started", () => {
+    expect(production.approval.preventSelfReview).toBe(false);
+    expect(warningsOf(githubStack(ENVIRONMENTS))).toEqual([]);
   });
 
   it("warns when the only reviewer may not approve their own deploy", () => {
-    const warnings = warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: true })]));
+    const warnings = warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: true })], noReviewers));
     expect(warnings).toEqual([expect.stringMatching(/the only reviewer \(user 42\) cannot approve a deploy they started, because preventSelfReview is true/)]);
   });
 
   it("does not warn for one reviewer who may self-review, or one reviewer plus a team", () => {
+    expect(warningsOf(githubStack([staging, withApproval(production, { preventSelfReview: true })]))).toEqual([
+      expect.stringMatching(/the only reviewer \(Peleke\) cannot approve a deploy they started/),
+    ]);
     expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: false })]))).toEqual([]);
     expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], reviewerTeamIds: [7], preventSelfReview: true })]))).toEqual([]);
   });
 
   it("does not warn for an environment without a gate", () => {
     expect(staging.approval.githubEnvironment).toBeUndefined();
-    expect(warningsOf(githubStack([staging]))).toEqual([]);
+    expect(warningsOf(githubStack([staging], noReviewers))).toEqual([]);
   });
 });
 
@@ -201,7 +247,9 @@ describe("github stack config errors", () => {
 
   it("fails if a repository name is not one GitHub allows", () => {
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, repository: "infra/repo" })).toThrow(/^github\.repository: "infra\/repo" is not valid; a GitHub repository name has up to 100/);
-    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, appRepository: "MindMirror.git" })).toThrow(/github\.appRepository: "MindMirror\.git" is not valid/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, repository: "MindMirror.git" })).toThrow(/github\.repository: "MindMirror\.git" is not valid/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, infraDirectory: "../infra" })).toThrow(/^github\.infraDirectory: "\.\.\/infra" is not valid/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, ids: { repository: 0, owner: 1 } })).toThrow(/^github\.ids\.repository: 0 is not valid; use the numeric id GitHub reports/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, repository: ".." })).toThrow(/github\.repository: "\.\."/);
   });
 

@@ -4,13 +4,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { SERVICES, servicesOf } from "../../catalog";
 import { actionsVariables, deploymentBranches } from "../../constructs/github/settings";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
+import { PULL_REQUEST_CHECK } from "../../constructs/github/settings";
 import {
+  ACTION_PINS,
+  checkCredentialedInstalls,
+  DEPENDABOT_FILE,
+  dependabotConfig,
   GENERATED_HEADER,
   generateWorkflows,
   phaseWorkflowFile,
@@ -21,6 +25,7 @@ import {
   workflowFiles,
   type Phase,
 } from "../../workflows";
+import { githubDirs } from "../../scripts/generate-workflows";
 import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -86,6 +91,24 @@ describe("workflow files", () => {
     expect(fs.readFileSync(target, "utf8")).toBe(generated.get(file));
   });
 
+  it("are written to the repository root's .github/ too where this project is its infra/ folder, and kept equal there", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-dirs-"));
+    try {
+      fs.mkdirSync(path.join(tmp, "repo", ".git"), { recursive: true });
+      fs.mkdirSync(path.join(tmp, "repo", "infra"));
+      fs.mkdirSync(path.join(tmp, "infra"));
+      expect(githubDirs(path.join(tmp, "repo", "infra"))).toEqual([path.join(tmp, "repo", "infra", ".github"), path.join(tmp, "repo", ".github")]);
+      // Not inside a work tree, or a folder of another name: only this project's own copies.
+      expect(githubDirs(path.join(tmp, "infra"))).toEqual([path.join(tmp, "infra", ".github")]);
+      expect(githubDirs(path.join(tmp, "repo"))).toEqual([path.join(tmp, "repo", ".github")]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    for (const dir of githubDirs(ROOT).slice(1)) {
+      for (const [file, text] of generated) expect([dir, file, fs.readFileSync(path.join(dir, "workflows", file), "utf8") === text]).toEqual([dir, file, true]);
+    }
+  });
+
   it("leaves no generated file behind that the model no longer produces", () => {
     const stale = fs
       .readdirSync(DIR)
@@ -125,7 +148,7 @@ describe("workflow files", () => {
 describe("pipeline triggers", () => {
   it("starts phase 1 on a push to the environment's branch that does more than move images", () => {
     for (const env of ENVIRONMENTS) {
-      expect(phase(env, 1).on.push).toEqual({ branches: [env.branch], "paths-ignore": ["environments/*.auto.tfvars"] });
+      expect(phase(env, 1).on.push).toEqual({ branches: [env.branch], "paths-ignore": ["infra/environments/*.auto.tfvars"] });
     }
     expect(phase(staging, 1).on.push!.branches).toEqual(["staging"]);
     expect(phase(production, 1).on.push!.branches).toEqual(["main"]);
@@ -158,7 +181,7 @@ describe("pipeline triggers", () => {
   });
 
   it("does not rebuild the gateway after a hand-started services apply (a rollback)", () => {
-    for (const env of ENVIRONMENTS) expect(phase(env, 3).jobs.version.if).toContain("github.event.workflow_run.event != 'workflow_dispatch'");
+    for (const env of ENVIRONMENTS) expect(phase(env, 3).jobs.plan.if).toContain("github.event.workflow_run.event != 'workflow_dispatch'");
   });
 
   it("can start every phase by hand", () => {
@@ -171,7 +194,7 @@ describe("apply phases", () => {
 
   it.each(applyPhases.map((a) => [a.env.name, a.p, a] as const))("%s phase %s plans, saves the plan, then applies exactly that plan", (_n, _p, { env, p, kind }) => {
     const { plan, apply } = phase(env, p).jobs;
-    const dir = `cdktf.out/stacks/${stackName(env, kind as "services" | "gateway")}`;
+    const dir = `infra/cdktf.out/stacks/${stackName(env, kind as "services" | "gateway")}`;
     const planStep = plan.steps.find((s) => s.id === "plan")!;
     expect(planStep["working-directory"]).toBe(dir);
     // The plan holds no lock (the builder may not write one); the apply takes it and refuses a stale plan.
@@ -222,14 +245,17 @@ describe("apply phases", () => {
     for (const step of inits(staging)) expect(step.run).toBe("tofu init -input=false");
   });
 
-  it("never runs two applies of one environment at once, and never cancels one", () => {
+  it("runs one plan-approve-apply of a stack at a time, per stack, and never cancels one", () => {
     for (const env of ENVIRONMENTS) {
-      for (const p of [2, 4] as const) {
-        expect(phase(env, p).jobs.apply.concurrency).toEqual({ group: `tofu-apply-${env.name}`, "cancel-in-progress": false });
-      }
+      expect(phase(env, 2).concurrency).toEqual({ group: `tofu-${stackName(env, "services")}`, "cancel-in-progress": false });
+      expect(phase(env, 4).concurrency).toEqual({ group: `tofu-${stackName(env, "gateway")}`, "cancel-in-progress": false });
+      // At workflow level, not on the apply job: a run waiting for approval holds the group, so no newer run plans meanwhile.
+      for (const p of [2, 4] as const) expect(phase(env, p).jobs.apply.concurrency).toBeUndefined();
     }
-    const groups = allJobs.filter((j) => j.id === "apply").map((j) => j.job.concurrency!.group);
-    expect(new Set(groups).size).toBe(ENVIRONMENTS.length);
+    expect(phase(staging, 2).concurrency!.group).toBe("tofu-services-staging");
+    const groups = ENVIRONMENTS.flatMap((env) => [2, 4].map((p) => phase(env, p as Phase).concurrency!.group));
+    expect(new Set(groups).size).toBe(ENVIRONMENTS.length * 2);
+    for (const file of allFiles) expect([file, generated.get(file)!.includes("cancel-in-progress: true")]).toEqual([file, file === "pull-request.yml"]);
   });
 
   it("ends the gateway apply with the health check: 3 tries, 10 s apart", () => {
@@ -237,6 +263,7 @@ describe("apply phases", () => {
       const { apply } = phase(env, 4).jobs;
       const last = apply.steps[apply.steps.length - 1];
       expect(last.name).toBe("Health check");
+      expect(last["working-directory"]).toBe("infra");
       expect(last.run).toContain(`tofu -chdir=cdktf.out/stacks/${stackName(env, "gateway")} output -raw gateway_url`);
       expect(last.run).toContain('npm run -s health-check -- --url "$url" --path /healthcheck --tries 3 --delay 10s');
     }
@@ -246,7 +273,9 @@ describe("apply phases", () => {
     const report = (env: EnvironmentConfig, p: Phase) => phase(env, p).jobs.report;
     const labels = (job: YamlJob, name: string) => job.steps.find((s) => s.name === name)?.env?.LABELS;
     expect(labels(report(production, 2), "Open a success issue")).toBe("deployment,production,success");
-    expect(labels(report(production, 2), "Open a failure issue")).toBe("deployment,production,failure");
+    expect(labels(report(production, 2), "Open a failure issue")).toBe("deployment,production,failure,critical");
+    expect(labels(report(production, 4), "Open a failure issue")).toBe("deployment,production,gateway,failure,critical");
+    expect(labels(phase(production, 1).jobs.report, "Open a failure issue")).toBe("deployment,production,failure,critical");
     expect(labels(report(production, 4), "Open a success issue")).toBe("deployment,production,gateway,success");
     expect(report(production, 2).steps.find((s) => s.name === "Open a success issue")!.env!.TITLE).toBe("✅ Production deployment");
     expect(report(production, 4).steps.find((s) => s.name === "Open a success issue")!.env!.TITLE).toBe("✅ Production gateway deployment");
@@ -265,34 +294,66 @@ describe("apply phases", () => {
 });
 
 describe("build phases", () => {
-  it("builds the 7 service images from the application repository at the environment's branch", () => {
+  it("builds the service images the build plan names, from the commit it names, in the same repository", () => {
     for (const env of ENVIRONMENTS) {
-      const { version, build } = phase(env, 1).jobs;
-      const checkout = version.steps[0];
-      expect(checkout.with).toMatchObject({ repository: `${GITHUB.owner}/${GITHUB.appRepository}`, ref: env.branch, path: "app" });
-      expect(build.steps[0].with).toMatchObject({ repository: `${GITHUB.owner}/${GITHUB.appRepository}`, ref: "${{ needs.version.outputs.sha }}" });
-      const images = (build as unknown as { strategy: { matrix: { include: { image: string }[] } } }).strategy.matrix.include.map((i) => i.image);
-      expect(images).toEqual(servicesOf(SERVICES, "services").map((s) => s.image));
-      expect(images).toHaveLength(7);
+      const { plan, build } = phase(env, 1).jobs;
+      // The pushed commit; the branch's tip when started by hand. Full history, to compare with each image's commit.
+      expect(plan.steps[0].with).toMatchObject({ ref: `\${{ github.event_name == 'push' && github.sha || '${env.branch}' }}`, "fetch-depth": 0 });
+      const decide = plan.steps.find((s) => s.id === "plan")!;
+      expect(decide["working-directory"]).toBe("infra");
+      expect(decide.run).toBe(`npm run -s build-plan -- --env ${env.name} --stack services --commit "$COMMIT" >> "$GITHUB_OUTPUT"\n`);
+      expect(build.if).toBe("needs.plan.outputs.build == 'true'");
+      expect((build as unknown as { strategy: { matrix: string } }).strategy.matrix).toBe("${{ fromJSON(needs.plan.outputs.matrix) }}");
+      expect(build.steps[0].with).toMatchObject({ ref: "${{ needs.plan.outputs.commit }}" });
+      expect(build.steps[0].with!.repository).toBeUndefined();
+      expect(phase(env, 1).jobs["update-tfvars"].if).toBe("needs.plan.outputs.build == 'true'");
     }
   });
 
-  it("sets every service image with set-image, not sed", () => {
-    const script = runScript(phase(staging, 1).jobs["update-tfvars"]);
-    for (const service of servicesOf(SERVICES, "services")) expect(script).toContain(`npm run -s set-image -- --env staging --service ${service.name} --tag "$TAG"`);
+  it("checks out no repository but this one", () => {
+    for (const { job } of allJobs) for (const s of job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"))) expect(s.with?.repository).toBeUndefined();
+    for (const file of allFiles) expect([file, /mindmirror-infra|mindmirror\/MindMirror/.test(generated.get(file)!)]).toEqual([file, false]);
+  });
+
+  it("skips the push of a tag the registry has already, so a re-run never fails on an immutable tag", () => {
+    for (const env of ENVIRONMENTS) {
+      for (const p of [1, 3] as const) {
+        const step = phase(env, p).jobs.build.steps.find((s) => s.name === "Build and push")!;
+        const lines = step.run!.split("\n");
+        const describe = lines.findIndex((l) => l.startsWith('if gcloud artifacts docker images describe "$IMAGE"'));
+        expect(describe).toBeGreaterThanOrEqual(0);
+        expect(lines[describe + 2]).toBe("  exit 0");
+        expect(lines.findIndex((l) => l.startsWith("docker build"))).toBeGreaterThan(describe);
+        expect(lines.findIndex((l) => l === 'docker push "$IMAGE"')).toBeGreaterThan(describe);
+      }
+    }
+  });
+
+  it("sets only the images it built, with set-image, not sed", () => {
+    const update = phase(staging, 1).jobs["update-tfvars"];
+    const set = update.steps.find((s) => s.run?.includes("set-image"))!;
+    expect(set["working-directory"]).toBe("infra");
+    expect(set.env).toEqual({ TAG: "${{ needs.plan.outputs.tag }}", SERVICES: "${{ needs.plan.outputs.services }}" });
+    expect(set.run).toContain('npm run -s set-image -- --env staging --service "$service" --tag "$TAG"');
     for (const file of allFiles) expect([file, /\bsed\b|\bjq\b/.test(generated.get(file)!)]).toEqual([file, false]);
   });
 
-  it("builds the mesh image with the URLs of service-urls-<env> as build args", () => {
+  it("builds the gateway from the commit the services apply planned, with the URLs of service-urls-<env> as build args", () => {
     for (const env of ENVIRONMENTS) {
-      const { build } = phase(env, 3).jobs;
+      const { plan, build } = phase(env, 3).jobs;
+      const fetch = plan.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+      expect(fetch.with).toMatchObject({ name: "deploy-commit", "run-id": "${{ github.event.workflow_run.id }}" });
+      expect(plan.permissions).toEqual({ contents: "read", actions: "read" });
+      const upload = phase(env, 2).jobs.plan.steps.find((s) => s.with?.name === "deploy-commit")!;
+      expect(upload.uses).toMatch(/^actions\/upload-artifact@/);
+      expect(plan.steps.find((s) => s.id === "plan")!.run).toContain(`--stack gateway --commit "$COMMIT"`);
       const script = runScript(build);
-      expect(script).toContain(`gcloud secrets versions access latest --secret=${serviceUrlsSecretId(env)} --project="$PROJECT" > urls.json`);
-      expect(script).toContain(`npm run -s build-args -- --env ${env.name} --file urls.json > build-args.txt`);
+      expect(script).toContain(`gcloud secrets versions access latest --secret=${serviceUrlsSecretId(env)} --project="$PROJECT" > "$RUNNER_TEMP/urls.json"`);
+      expect(script).toContain(`npm run -s build-args -- --env ${env.name} --file "$RUNNER_TEMP/urls.json" > "$RUNNER_TEMP/build-args.txt"`);
       const buildStep = build.steps.find((s) => s.name === "Build and push")!;
-      expect(buildStep.env!.IMAGE).toBe("${{ vars.GCP_REGISTRY }}/mesh:${{ needs.version.outputs.tag }}");
+      expect(buildStep.env).toEqual({ IMAGE: "${{ vars.GCP_REGISTRY }}/mesh:${{ needs.plan.outputs.tag }}", DOCKERFILE: "mesh/Dockerfile", CONTEXT: "mesh" });
       expect(buildStep.run).toContain('docker build "${args[@]}" --tag "$IMAGE"');
-      expect(runScript(phase(env, 3).jobs["update-tfvars"])).toContain(`npm run -s set-image -- --env ${env.name} --service gateway --tag "$TAG"`);
+      expect(build.steps[0].with).toMatchObject({ ref: "${{ needs.plan.outputs.commit }}" });
     }
   });
 
@@ -301,7 +362,7 @@ describe("build phases", () => {
       const update = phase(staging, p).jobs["update-tfvars"];
       expect(update.steps.some((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))).toBe(false);
       const commit = update.steps[update.steps.length - 1];
-      expect(commit.env).toMatchObject({ BRANCH: "staging", TFVARS: "environments/staging.auto.tfvars" });
+      expect(commit.env).toMatchObject({ BRANCH: "staging", TFVARS: "infra/environments/staging.auto.tfvars" });
       expect(commit.run).toContain('git "${auth[@]}" push origin "HEAD:$BRANCH"');
       expect(update.permissions).toEqual({ contents: "write" });
     }
@@ -311,7 +372,7 @@ describe("build phases", () => {
     for (const p of [1, 3] as const) {
       const update = phase(production, p).jobs["update-tfvars"];
       const pr = update.steps.find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))!;
-      expect(pr.with).toMatchObject({ base: "main", "add-paths": "environments/production.auto.tfvars", branch: p === 1 ? "deploy/production/services" : "deploy/production/gateway" });
+      expect(pr.with).toMatchObject({ base: "main", "add-paths": "infra/environments/production.auto.tfvars", branch: p === 1 ? "deploy/production/services" : "deploy/production/gateway" });
       expect(update.permissions).toEqual({ contents: "write", "pull-requests": "write" });
     }
     const productionFiles = allFiles.filter((f) => f.endsWith("-production.yml"));
@@ -384,7 +445,7 @@ describe("rollback", () => {
       expect(users.map((s) => s.name)).toEqual(["Check the ref", `Restore the ${env.name} images of the ref`]);
       for (const s of users) expect(s.env).toEqual({ REF: REF_EXPRESSION });
       const check = stepIndex(job(env), (s) => s.id === "ref");
-      expect(check).toBeLessThan(stepIndex(job(env), (s) => s.run?.startsWith("npm ci") === true));
+      expect(check).toBeLessThan(stepIndex(job(env), (s) => s.run?.startsWith("npm ci --ignore-scripts") === true));
       expect(check).toBeLessThan(stepIndex(job(env), (s) => s.run?.includes("npm run -s rollback") === true));
     }
   });
@@ -424,7 +485,7 @@ describe("rollback", () => {
 
   it("restores the tfvars file of the ref from the deploy branch's full history and writes the changes to the job summary", () => {
     for (const env of ENVIRONMENTS) {
-      expect(job(env).steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { ref: env.branch, "fetch-depth": 0, "persist-credentials": false } });
+      expect(job(env).steps[0]).toMatchObject({ uses: expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/), with: { ref: env.branch, "fetch-depth": 0, "persist-credentials": false } });
       const restore = step(env, `Restore the ${env.name} images of the ref`).run!;
       expect(restore).toContain(`npm run -s rollback -- --env ${env.name} --to "$REF" | tee "$RUNNER_TEMP/rollback.txt"`);
       expect(restore).toMatch(/cat "\$RUNNER_TEMP\/rollback\.txt".*>> "\$GITHUB_STEP_SUMMARY"/);
@@ -436,7 +497,7 @@ describe("rollback", () => {
     const buildCommit = phase(staging, 1).jobs["update-tfvars"].steps.find((s) => s.name === "Commit to staging")!;
     expect(commit.run).toBe(buildCommit.run);
     expect(commit.env).toEqual({ ...buildCommit.env, MESSAGE: "rollback(staging): images of ${{ inputs.ref }} (${{ steps.ref.outputs.commit }})" });
-    expect(commit.env).toMatchObject({ BRANCH: "staging", TFVARS: "environments/staging.auto.tfvars" });
+    expect(commit.env).toMatchObject({ BRANCH: "staging", TFVARS: "infra/environments/staging.auto.tfvars" });
     expect(job(staging).steps.some((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))).toBe(false);
   });
 
@@ -448,7 +509,7 @@ describe("rollback", () => {
       token: buildPr.with!.token,
       base: "main",
       branch: "rollback/production",
-      "add-paths": "environments/production.auto.tfvars",
+      "add-paths": "infra/environments/production.auto.tfvars",
       "commit-message": "rollback(production): images of ${{ inputs.ref }} (${{ steps.ref.outputs.commit }})",
       labels: buildPr.with!.labels,
       "delete-branch": true,
@@ -498,7 +559,7 @@ describe("rollback", () => {
       expect(apply.jobs.plan.steps[0].with).toMatchObject({ ref: "staging" });
     }
     // The dispatched services apply does not rebuild the gateway from the application's tip (which would undo the rollback).
-    expect(phase(staging, 3).jobs.version.if).toContain("github.event.workflow_run.event != 'workflow_dispatch'");
+    expect(phase(staging, 3).jobs.plan.if).toContain("github.event.workflow_run.event != 'workflow_dispatch'");
     // Not by workflow_run: the applies wait for no rollback.
     for (const p of [2, 3, 4] as const) expect(phase(staging, p).on.workflow_run!.workflows).not.toContain(rollbackWorkflowName(staging));
   });
@@ -507,7 +568,7 @@ describe("rollback", () => {
     expect(job(production).permissions.actions).toBeUndefined();
     for (const p of [2, 4] as const) expect(phase(production, p).on.push).toEqual({ branches: ["main"] });
     // The merge changes only the tfvars file, so it rebuilds no service image.
-    expect(phase(production, 1).on.push!["paths-ignore"]).toEqual(["environments/*.auto.tfvars"]);
+    expect(phase(production, 1).on.push!["paths-ignore"]).toEqual(["infra/environments/*.auto.tfvars"]);
   });
 
   it("opens a failure issue like the other phases", () => {
@@ -518,7 +579,8 @@ describe("rollback", () => {
       expect(report.if).toBe(buildReport.if);
       const issue = report.steps[0];
       expect(issue.run).toBe(buildReport.steps[0].run);
-      expect(issue.env).toMatchObject({ TITLE: `❌ ${rollbackOf(env).name.replace("Rollback - ", "")} rollback failed`, LABELS: `deployment,${env.name},failure` });
+      expect(issue.env).toMatchObject({ TITLE: `❌ ${rollbackOf(env).name.replace("Rollback - ", "")} rollback failed`, LABELS: buildReport.steps[0].env!.LABELS });
+      expect(issue.env!.LABELS).toBe(env === production ? "deployment,production,failure,critical" : `deployment,${env.name},failure`);
       expect(issue.env!.BODY).toContain("A rollback failed in **${{ github.workflow }}**");
       expect(issue.env!.BODY).toContain("- Ref: `${{ inputs.ref }}`");
     }
@@ -620,18 +682,43 @@ describe("scripts and toolchain", () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(workflow.jobs.check.permissions).toEqual({ contents: "read" });
+    for (const s of workflow.jobs.check.steps.filter((s) => /npm|npx|tofu/.test(s.run ?? ""))) expect([s.name, s["working-directory"]]).toEqual([s.name, "infra"]);
+    // The name the main ruleset requires.
+    expect((workflow.jobs.check as unknown as { name: string }).name).toBe(PULL_REQUEST_CHECK);
   });
 });
 
 describe("workflow generator errors", () => {
-  it("fails if an image has no build recipe in the application repository", () => {
-    const { mesh: _mesh, ...rest } = GITHUB.appImages;
-    expect(() => workflowFiles({ github: { ...GITHUB, appImages: rest } })).toThrow(/^github\.appImages: "mesh" is not valid; add how to build the image of gateway/);
+  it("fails if an image has no build recipe", () => {
+    const { mesh: _mesh, ...rest } = GITHUB.images;
+    expect(() => workflowFiles({ github: { ...GITHUB, images: rest } })).toThrow(/^github\.images: "mesh" is not valid; add how to build the image of gateway/);
   });
 
-  it("fails if a build path leaves the application repository", () => {
-    const appImages = { ...GITHUB.appImages, mesh: { dockerfile: "../mesh/Dockerfile", context: "mesh" } };
-    expect(() => workflowFiles({ github: { ...GITHUB, appImages } })).toThrow(/github\.appImages\.mesh\.dockerfile: "\.\.\/mesh\/Dockerfile" is not valid/);
+  it("fails if a build path leaves the repository", () => {
+    const images = { ...GITHUB.images, mesh: { ...GITHUB.images.mesh, dockerfile: "../mesh/Dockerfile" } };
+    expect(() => workflowFiles({ github: { ...GITHUB, images } })).toThrow(/github\.images\.mesh\.dockerfile: "\.\.\/mesh\/Dockerfile" is not valid/);
+  });
+
+  it("fails, in one line, if an image's build inputs name no path, or the whole repository", () => {
+    const none = { ...GITHUB.images, journal_service: { ...GITHUB.images.journal_service, inputs: [] } };
+    expect(() => workflowFiles({ github: { ...GITHUB, images: none } })).toThrow(/^github\.images\.journal_service\.inputs: \[\] is not valid; name every path the image is built from[^\n]*$/);
+    const all = { ...GITHUB.images, journal_service: { ...GITHUB.images.journal_service, inputs: ["."] } };
+    expect(() => workflowFiles({ github: { ...GITHUB, images: all } })).toThrow(/^github\.images\.journal_service\.inputs: "\." is not valid/);
+  });
+
+  it("fails if a job that can mint cloud credentials would run npm ci without --ignore-scripts", () => {
+    const files = workflowFiles();
+    const [file] = files.filter((f) => f.file === "tofu-apply-staging.yml");
+    const plan = file.workflow.jobs.plan;
+    const unsafe = { ...plan, steps: plan.steps.map((s) => (s.run?.startsWith("npm ci") ? { ...s, run: "npm ci --no-audit" } : s)) };
+    const broken = { ...file, workflow: { ...file.workflow, jobs: { ...file.workflow.jobs, plan: unsafe } } };
+    expect(() => checkCredentialedInstalls([broken])).toThrow(
+      /^tofu-apply-staging\.yml jobs\.plan step "Install dependencies": "npm ci --no-audit" is not valid; this job can mint cloud credentials \(id-token: write\); add --ignore-scripts/,
+    );
+    // The same step in a job without id-token is the job's own business.
+    const uncredentialed = { ...broken, workflow: { ...broken.workflow, jobs: { plan: { ...unsafe, permissions: { contents: "read" as const } } } } };
+    expect(() => checkCredentialedInstalls([uncredentialed])).not.toThrow();
+    expect(() => checkCredentialedInstalls(files)).not.toThrow();
   });
 
   it("derives per-environment values from the model: a renamed branch moves every trigger and checkout", () => {
@@ -639,7 +726,47 @@ describe("workflow generator errors", () => {
     const files = workflowFiles({ environments: [moved, production] });
     const deploy = files.find((f) => f.file === "deploy-staging.yml")!.workflow;
     expect(deploy.on.push!.branches).toEqual(["develop"]);
-    expect(deploy.jobs.version.steps[0].with!.ref).toBe("develop");
+    expect(deploy.jobs.plan.steps[0].with!.ref).toBe("${{ github.event_name == 'push' && github.sha || 'develop' }}");
     expect(files.find((f) => f.file === "pull-request.yml")!.workflow.on.pullRequest!.branches).toEqual(["develop", "main"]);
+  });
+});
+
+describe("hardening", () => {
+  it("pins every action to a 40-hex commit, with its release in a comment", () => {
+    let count = 0;
+    for (const [file, text] of generated) {
+      for (const line of text.split("\n").filter((l) => /^\s*(?:- )?uses:/.test(l))) {
+        count++;
+        expect([file, line]).toEqual([file, expect.stringMatching(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)]);
+      }
+    }
+    expect(count).toBeGreaterThan(40);
+    for (const pin of Object.values(ACTION_PINS)) expect(pin.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(ACTION_PINS.checkout).toEqual({ repository: "actions/checkout", sha: "11d5960a326750d5838078e36cf38b85af677262", version: "v4.4.0" });
+  });
+
+  it("runs npm ci with --ignore-scripts in every job", () => {
+    const installs = allJobs.flatMap((j) => j.job.steps.filter((s) => /\bnpm (ci|install)\b/.test(s.run ?? "")).map((s) => [j.file, j.id, s.run]));
+    expect(installs.length).toBeGreaterThan(15);
+    for (const [file, id, run] of installs) expect([file, id, run]).toEqual([file, id, "npm ci --ignore-scripts --no-audit --no-fund"]);
+  });
+
+  it("runs every npm, npx and tofu command in infra/", () => {
+    for (const { file, id, job } of allJobs) {
+      for (const s of job.steps.filter((s) => /(?:^|\s)(?:npm|npx|tofu) /m.test(s.run ?? ""))) {
+        expect([file, id, s.name, s["working-directory"]?.startsWith("infra")]).toEqual([file, id, s.name, true]);
+      }
+    }
+  });
+
+  it("commits a Dependabot config for the actions and this project's npm lock file, as the generator writes it", () => {
+    const text = fs.readFileSync(path.join(ROOT, ".github", DEPENDABOT_FILE), "utf8");
+    expect(text).toBe(dependabotConfig(GITHUB));
+    const config = parse(text) as { version: number; updates: { "package-ecosystem": string; directory: string }[] };
+    expect(config.version).toBe(2);
+    expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
+      ["github-actions", "/"],
+      ["npm", "/infra"],
+    ]);
   });
 });

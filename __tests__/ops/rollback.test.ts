@@ -5,15 +5,17 @@ import * as path from "node:path";
 import { staging } from "../../environments";
 import { OperationError, UsageError } from "../../ops/cli";
 import { checkImages, describeRollback, diffImages, rollback } from "../../ops/rollback";
-import { readTfvars, setTfvar } from "../../lib/tfvars";
+import { SERVICES } from "../../catalog";
+import { imageVariableName } from "../../lib/naming";
+import { renderTfvars, setTfvar } from "../../lib/tfvars";
 import { lines, ROOT, runOps, tempDir } from "./run";
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
-const ORIGINAL = fs.readFileSync(path.join(ROOT, "environments", "staging.auto.tfvars"), "utf8");
-/** The committed values, read rather than pinned: the pipeline rewrites them. */
-const COMMITTED = readTfvars(ORIGINAL, "staging.auto.tfvars");
-const AGENT = COMMITTED.get("agent_service_image")!;
-const GATEWAY = COMMITTED.get("gateway_image")!;
+/** A known-good staging file of this test's own: the committed one changes with every deploy. */
+const ORIGINAL = renderTfvars(
+  SERVICES.map((s) => [imageVariableName(s.name), `${REGISTRY}/${s.image}:${s.stack === "gateway" ? "v1.0.0-1111111" : "v1.0.0-0000000"}`] as const),
+  "# Images deployed to staging.",
+);
 
 /** git in the test repository only, isolated from the user's and the system's git config. */
 function git(dir: string, ...args: string[]): string {
@@ -71,8 +73,8 @@ describe("rollback", () => {
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(lines(run.stdout)).toEqual([
       `environments/staging.auto.tfvars restored from good (${good.slice(0, 7)}): 2 image(s) changed`,
-      `  agent_service_image: ${REGISTRY}/agent_service:v2.0.0-aaaaaaa -> ${AGENT}`,
-      `  gateway_image: ${REGISTRY}/mesh:v2.0.0-bbbbbbb -> ${GATEWAY}`,
+      `  agent_service_image: ${REGISTRY}/agent_service:v2.0.0-aaaaaaa -> ${REGISTRY}/agent_service:v1.0.0-0000000`,
+      `  gateway_image: ${REGISTRY}/mesh:v2.0.0-bbbbbbb -> ${REGISTRY}/mesh:v1.0.0-1111111`,
     ]);
     expect(fs.readFileSync(stagingFile, "utf8")).toBe(ORIGINAL);
     expect(git(repo, "rev-parse", "HEAD")).toBe(head);
@@ -120,8 +122,8 @@ describe("rollback", () => {
     const result = rollback({ env: "staging", to: "good", dir: envDir });
     expect(result.note).toBe("environments/staging.auto.tfvars did not exist");
     expect(result.changes).toHaveLength(8);
-    expect(result.changes[0]).toEqual({ variable: "agent_service_image", from: undefined, to: AGENT });
-    expect(describeRollback("good", result)[2]).toBe(`  agent_service_image: (unset) -> ${AGENT}`);
+    expect(result.changes[0]).toEqual({ variable: "agent_service_image", from: undefined, to: `${REGISTRY}/agent_service:v1.0.0-0000000` });
+    expect(describeRollback("good", result)[2]).toBe(`  agent_service_image: (unset) -> ${REGISTRY}/agent_service:v1.0.0-0000000`);
     expect(fs.readFileSync(stagingFile, "utf8")).toBe(ORIGINAL);
   });
 
@@ -152,7 +154,7 @@ describe("rollback", () => {
       'old_service_image = "x"',
     ].join("");
     expect(() => checkImages(staging, text, "f")).toThrow(
-      /^f: users_service_image is missing; gateway_image ".*mindmirror-prod\/mindmirror\/mesh:v[^"]+" is not valid \(use .*mindmirror-69\/mindmirror\/mesh:<tag> .*\); old_service_image is not an image variable of any service$/,
+      /^f: users_service_image is missing; gateway_image ".*mindmirror-prod\/mindmirror\/mesh:v1\.0\.0-1111111" is not valid \(use .*mindmirror-69\/mindmirror\/mesh:<tag> .*\); old_service_image is not an image variable of any service$/,
     );
   });
 

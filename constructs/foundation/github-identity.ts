@@ -3,6 +3,7 @@ import { IamWorkloadIdentityPoolProvider } from "@cdktf/provider-google/lib/iam-
 import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
+import { Annotations } from "../../lib/cdk";
 import { check } from "../../lib/errors";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
 import { importExisting } from "../import-existing";
@@ -10,10 +11,19 @@ import { importExisting } from "../import-existing";
 /** GitHub Actions' OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
+/** Joins repository and GitHub environment in {@link REPOSITORY_ENVIRONMENT}; neither a repository nor an environment name holds it. */
+export const REPOSITORY_ENVIRONMENT_SEPARATOR = ":";
+
+/** The combined attribute the CI accounts' bindings name: `Peleke/MindMirror:production`. */
+export const REPOSITORY_ENVIRONMENT = "repository_environment";
+
 /**
- * Token claims copied into attributes: `repository` and `environment` for the
- * principal sets the CI accounts trust, the rest so audit logs show which ref
- * and person ran a job.
+ * Token claims copied into attributes: `repository` and `repository_environment`
+ * (repository + GitHub environment, one value) for the principal sets the CI
+ * accounts trust, the rest so audit logs show which ref and person ran a job.
+ * A job outside any GitHub environment gets an empty environment part rather
+ * than a failed mapping, so tokens of workflows without environments (today's,
+ * until the cut-over deletes them) still pass.
  */
 export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
   "google.subject": "assertion.sub",
@@ -21,6 +31,7 @@ export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
   "attribute.repository_owner": "assertion.repository_owner",
   "attribute.ref": "assertion.ref",
   "attribute.environment": "assertion.environment",
+  [`attribute.${REPOSITORY_ENVIRONMENT}`]: `assertion.repository + "${REPOSITORY_ENVIRONMENT_SEPARATOR}" + (has(assertion.environment) ? assertion.environment : "")`,
   "attribute.actor": "assertion.actor",
 };
 
@@ -31,7 +42,9 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 
 /**
  * The CEL condition a GitHub token must meet to be exchanged at all: it comes
- * from this repository and, where the environment has an approval gate, from a
+ * from this repository (by name, and by the numeric repository and owner ids
+ * when `github.ids` gives them, so a re-created repository of the same name is
+ * refused) and, where the environment has an approval gate, from a
  * job running in one of its two GitHub environments (the gated one, or the
  * ungated one of builds and plans). Which account a token may then become is
  * decided by the accounts' own bindings, per GitHub environment.
@@ -39,7 +52,11 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
   check(GITHUB_NAME.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
   check(GITHUB_NAME.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
-  const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}`;
+  const ids =
+    github.ids === undefined
+      ? ""
+      : ` && assertion.repository_id == ${JSON.stringify(String(github.ids.repository))} && assertion.repository_owner_id == ${JSON.stringify(String(github.ids.owner))}`;
+  const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}${ids}`;
   const names = githubEnvironmentNames(env, github);
   if (!names.gated) return repository;
   const environments = [...new Set([names.deploy, names.unattended])];
@@ -109,6 +126,13 @@ export class GithubIdentity extends Construct {
     });
     this.provider.overrideLogicalId("github_oidc");
 
+    if (github.ids === undefined) {
+      Annotations.of(this).addWarning(
+        `github.ids: the Workload Identity condition of ${env.name} admits ${github.owner}/${github.repository} by name only; ` +
+          `add { repository, owner } from gh api repos/${github.owner}/${github.repository} --jq '.id, .owner.id' to environments/github.ts`,
+      );
+    }
+
     if (props.importExisting === true) {
       const poolName = `projects/${project}/locations/global/workloadIdentityPools/${env.ci.workloadIdentityPool}`;
       importExisting(this.pool, poolName);
@@ -122,14 +146,14 @@ export class GithubIdentity extends Construct {
   }
 
   /**
-   * Who may become the account that jobs of kind `job` use. With an approval
-   * gate, only the jobs of that kind's GitHub environment (`production` for
-   * `deploy`, `production-ci` for `unattended`): an unapproved job cannot
-   * become the deployer. Without one, every job of this repository.
+   * Who may become the account that jobs of kind `job` use: jobs of this
+   * repository running in that kind's GitHub environment (`production` for
+   * `deploy`, `production-ci` for `unattended`; `staging` for both where there
+   * is no gate). An unapproved job cannot become the deployer, and a job
+   * outside the environment (a pull request's, say) becomes nobody.
    */
   principalSetFor(job: CiJob): string {
-    if (!this.githubEnvironments.gated) return this.repositoryPrincipalSet;
-    // The provider's condition has already limited the pool's tokens to this repository.
-    return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.environment/${this.githubEnvironments[job]}`;
+    const value = `${this.github.owner}/${this.github.repository}${REPOSITORY_ENVIRONMENT_SEPARATOR}${this.githubEnvironments[job]}`;
+    return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.${REPOSITORY_ENVIRONMENT}/${value}`;
   }
 }

@@ -10,13 +10,19 @@ export interface BranchRulesetProps {
   readonly branch: string;
   /** Approvals a pull request into the branch needs (1-10). */
   readonly requiredApprovals: number;
+  /**
+   * Check runs (job names) that must pass on the pull request's latest commit.
+   * @default - none
+   */
+  readonly requiredChecks?: readonly string[];
 }
 
 /**
  * A deploy branch that changes only through reviewed pull requests: N
  * approvals, approvals dismissed when the PR changes again (so they approve
- * the images that merge), no force push, no deletion, and nobody on the
- * bypass list.
+ * the images that merge), the last push approved by someone other than its
+ * pusher (nobody approves their own change), the pull-request workflow's
+ * checks green, no force push, no deletion, and nobody on the bypass list.
  */
 export class BranchRuleset extends Construct {
   readonly ruleset: RepositoryRuleset;
@@ -41,7 +47,12 @@ export class BranchRuleset extends Construct {
         pullRequest: {
           requiredApprovingReviewCount: props.requiredApprovals,
           dismissStaleReviewsOnPush: true,
+          requireLastPushApproval: true,
         },
+        requiredStatusChecks:
+          props.requiredChecks === undefined || props.requiredChecks.length === 0
+            ? undefined
+            : { requiredCheck: props.requiredChecks.map((context) => ({ context })), strictRequiredStatusChecksPolicy: false },
       },
     });
     this.ruleset.overrideLogicalId(addressPart(props.branch));

@@ -1,10 +1,11 @@
 import { ActionsEnvironmentVariable } from "@cdktf/provider-github/lib/actions-environment-variable";
+import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
-import { Annotations } from "../../lib/cdk";
+import { Annotations, TerraformStack, Token } from "../../lib/cdk";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
 import { actionsVariables, addressPart, deploymentBranches } from "./settings";
 
@@ -20,19 +21,27 @@ export interface DeployEnvironmentProps {
  * its jobs run in, each restricted to the branches that deploy it and holding
  * the Actions variables the workflows authenticate with (the deployer's in the
  * gated one, the builder's in the ungated one); on the gated one, the
- * required reviewers who approve `tofu apply`. Warns at synth when those
- * settings would leave a deploy without a working approval.
+ * required reviewers who approve `tofu apply`, named by GitHub login
+ * (`github.reviewers`) and resolved to ids by a `github_user` lookup at plan
+ * time. A gated environment without a reviewer fails synth
+ * (`validateGithub`); a lone reviewer who may not approve their own deploy
+ * is a warning.
  */
 export class DeployEnvironment extends Construct {
   /** The GitHub environment names this construct manages. */
   readonly names: GithubEnvironmentNames;
   /** GitHub environments by name. */
   readonly environments = new Map<string, RepositoryEnvironment>();
+  /** The reviewer lookups of the gated environment, by login. */
+  readonly reviewers = new Map<string, DataGithubUser>();
 
   constructor(scope: Construct, id: string, props: DeployEnvironmentProps) {
     super(scope, id);
     const { environment: env, github } = props;
     this.names = githubEnvironmentNames(env, github);
+    if (this.names.gated) {
+      for (const login of github.reviewers[env.name] ?? []) this.reviewers.set(login, reviewerLookup(this, login));
+    }
 
     // Where both kinds of job share one environment (no gate), it holds the deployer's variables.
     this.addEnvironment(env, github, this.names.deploy, this.names.gated, "deploy");
@@ -42,14 +51,16 @@ export class DeployEnvironment extends Construct {
 
   private addEnvironment(env: EnvironmentConfig, github: GithubConfig, name: string, gated: boolean, job: CiJob): void {
     const { approval } = env;
-    const hasReviewers = approval.reviewerUserIds.length + approval.reviewerTeamIds.length > 0;
+    // github_user's id is the numeric user id, as a string until plan time.
+    const users = [...[...this.reviewers.values()].map((u) => Token.asNumber(u.id)), ...approval.reviewerUserIds];
+    const hasReviewers = users.length + approval.reviewerTeamIds.length > 0;
     const environment = new RepositoryEnvironment(this, name, {
       repository: github.repository,
       environment: name,
       // Nobody skips the gate, admins included: the reviewers are the approval.
       canAdminsBypass: false,
       preventSelfReview: gated ? approval.preventSelfReview : false,
-      reviewers: gated && hasReviewers ? [{ users: [...approval.reviewerUserIds], teams: [...approval.reviewerTeamIds] }] : undefined,
+      reviewers: gated && hasReviewers ? [{ users, teams: [...approval.reviewerTeamIds] }] : undefined,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
     });
     environment.overrideLogicalId(addressPart(name));
@@ -76,21 +87,27 @@ export class DeployEnvironment extends Construct {
     }
   }
 
-  /** Policy findings, not misuse: the stack still synthesizes, and `cdktf synth` prints them. */
+  /** A policy finding, not misuse: the stack still synthesizes, and `cdktf synth` prints it. */
   private warnOnUnapprovableGate(env: EnvironmentConfig): void {
     if (!this.names.gated) return;
-    const { reviewerUserIds: users, reviewerTeamIds: teams, preventSelfReview } = env.approval;
-    const field = `environments.${env.name}.approval`;
-    if (users.length + teams.length === 0) {
+    const { reviewerUserIds, reviewerTeamIds: teams, preventSelfReview } = env.approval;
+    const people = [...this.reviewers.keys(), ...reviewerUserIds.map((id) => `user ${id}`)];
+    if (preventSelfReview && people.length === 1 && teams.length === 0) {
       Annotations.of(this).addWarning(
-        `${field}: GitHub environment "${this.names.deploy}" is meant to gate applies, but it has no reviewers, ` +
-          "so GitHub runs them without anyone's approval; add numeric GitHub user ids to reviewerUserIds or team ids to reviewerTeamIds",
-      );
-    } else if (preventSelfReview && users.length === 1 && teams.length === 0) {
-      Annotations.of(this).addWarning(
-        `${field}: the only reviewer (user ${users[0]}) cannot approve a deploy they started, because preventSelfReview is true, ` +
+        `environments.${env.name}.approval: the only reviewer (${people[0]}) cannot approve a deploy they started, because preventSelfReview is true, ` +
           "and nobody else can; add a second reviewer or a team, or set preventSelfReview to false",
       );
     }
   }
+}
+
+/** One `github_user` lookup per login and stack, shared by every environment that names it. */
+function reviewerLookup(scope: Construct, login: string): DataGithubUser {
+  const stack = TerraformStack.of(scope);
+  const id = `reviewer-${login.toLowerCase()}`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof DataGithubUser) return existing;
+  const user = new DataGithubUser(stack, id, { username: login });
+  user.overrideLogicalId(`reviewer_${addressPart(login.toLowerCase())}`);
+  return user;
 }

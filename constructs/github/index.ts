@@ -8,6 +8,7 @@ export {
   deploymentBranches,
   githubEnvironmentsOf,
   PIPELINE_LABELS,
+  PULL_REQUEST_CHECK,
   requiredLabels,
 } from "./settings";
-export { validateAppImages, validateGithub } from "./validate";
+export { GITHUB_LOGIN, validateGithub, validateImages } from "./validate";

@@ -67,6 +67,12 @@ export function addressPart(name: string): string {
 }
 
 /**
+ * The job name of the pull-request workflow's checks (tests, synth, validate):
+ * a ruleset requires it, so GitHub matches it by this name.
+ */
+export const PULL_REQUEST_CHECK = "Test, synthesize and validate";
+
+/**
  * Labels the workflows put on issues and PRs besides the environment's name
  * (`staging`, `production`); each must be one of `GithubConfig.labels`.
  */
@@ -75,6 +81,8 @@ export const PIPELINE_LABELS = {
   gateway: "gateway",
   success: "success",
   failure: "failure",
+  /** Added to failure issues of a gated environment: a person approved something that broke. */
+  critical: "critical",
 } as const;
 
 /** Every label name the pipeline uses, given the environments it deploys. */

@@ -6,7 +6,7 @@ import { check } from "../../lib/errors";
 import { githubEnvironmentsOf, requiredLabels } from "./settings";
 
 /** GitHub login rules: 1-39 letters, digits or single hyphens, not starting or ending with one. */
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** GitHub repository names: up to 100 letters, digits, '.', '_' or '-'. */
 const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 /** The same subset of git's ref-name rules as environments/validate.ts. */
@@ -17,8 +17,10 @@ const SUFFIX = /^-[a-z0-9]+$/;
 /** A comma would split the label in `gh --label a,b`; GitHub allows 50 characters. */
 const LABEL_NAME = /^[^,\s][^,]{0,49}$/;
 const COLOR = /^[0-9a-fA-F]{6}$/;
-/** A path inside the application repository: no absolute path, no `..`. */
+/** A path inside the repository: no absolute path, no `..`. */
 const APP_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
+/** Where this project sits in the repository: one or more plain folder names. */
+const INFRA_DIR = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
 
 function repositoryName(field: string, value: string): void {
   check(
@@ -40,9 +42,14 @@ function overlaps(a: string, b: string): boolean {
  * value and what is allowed.
  */
 export function validateGithub(github: GithubConfig, environments: readonly EnvironmentConfig[]): void {
-  check(OWNER.test(github.owner), "github.owner", github.owner, "a GitHub owner has 1-39 letters, digits or single hyphens and does not start or end with a hyphen");
+  check(GITHUB_LOGIN.test(github.owner), "github.owner", github.owner, "a GitHub owner has 1-39 letters, digits or single hyphens and does not start or end with a hyphen");
   repositoryName("github.repository", github.repository);
-  repositoryName("github.appRepository", github.appRepository);
+  if (github.ids !== undefined) {
+    for (const [key, id] of Object.entries(github.ids)) {
+      check(Number.isSafeInteger(id) && id > 0, `github.ids.${key}`, id, `use the numeric id GitHub reports (gh api repos/${github.owner}/${github.repository} --jq '.id, .owner.id'), or leave ids out`);
+    }
+  }
+  check(INFRA_DIR.test(github.infraDirectory), "github.infraDirectory", github.infraDirectory, "use the folder of this project inside the repository, such as \"infra\"");
   check(BRANCH.test(github.defaultBranch), "github.defaultBranch", github.defaultBranch, "use a git branch name such as \"main\"");
   check(BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PREFIX.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
@@ -69,6 +76,28 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
     }
   }
 
+  const names = new Set(environments.map((e) => e.name));
+  for (const [name, logins] of Object.entries(github.reviewers)) {
+    check(names.has(name), "github.reviewers", name, `name an environment: one of ${[...names].join(", ")}`);
+    const gate = environments.find((e) => e.name === name)!.approval.githubEnvironment;
+    check(gate !== undefined, "github.reviewers", name, `environment ${name} has no approval gate (approval.githubEnvironment), so nobody would be asked; remove it or give ${name} a gate`);
+    for (const login of logins) {
+      check(GITHUB_LOGIN.test(login), `github.reviewers.${name}`, login, "use a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen");
+    }
+    check(new Set(logins.map((l) => l.toLowerCase())).size === logins.length, `github.reviewers.${name}`, logins, "name each reviewer once (logins are case-insensitive)");
+  }
+  for (const env of environments) {
+    if (env.approval.githubEnvironment === undefined) continue;
+    const count = (github.reviewers[env.name] ?? []).length + env.approval.reviewerUserIds.length + env.approval.reviewerTeamIds.length;
+    check(
+      count > 0,
+      `github.reviewers.${env.name}`,
+      github.reviewers[env.name] ?? [],
+      `GitHub environment "${env.approval.githubEnvironment}" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login`,
+    );
+    check(count <= 6, `github.reviewers.${env.name}`, github.reviewers[env.name] ?? [], "GitHub allows at most 6 required reviewers per environment (logins, user ids and team ids together)");
+  }
+
   const labels = new Set<string>();
   for (const label of github.labels) {
     check(LABEL_NAME.test(label.name), "github.labels name", label.name, "use 1-50 characters without commas, not starting with a space");
@@ -82,12 +111,17 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
   }
 }
 
-/** Checks that every image of `catalog` has a build recipe in `github.appImages` with safe relative paths. */
-export function validateAppImages(github: GithubConfig, catalog: readonly ServiceDefinition[]): void {
+/** Checks that every image of `catalog` has a build in `github.images`, with safe relative paths and at least one build input. */
+export function validateImages(github: GithubConfig, catalog: readonly ServiceDefinition[]): void {
   for (const service of catalog) {
-    const build = github.appImages[service.image];
-    check(build !== undefined, "github.appImages", service.image, `add how to build the image of ${service.name}: { dockerfile, context } relative to the application repository`);
-    check(APP_PATH.test(build.dockerfile), `github.appImages.${service.image}.dockerfile`, build.dockerfile, "use a relative path inside the application repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
-    check(APP_PATH.test(build.context), `github.appImages.${service.image}.context`, build.context, "use a relative path inside the application repository, or \".\" for its root");
+    const build = github.images[service.image];
+    const field = `github.images.${service.image}`;
+    check(build !== undefined, "github.images", service.image, `add how to build the image of ${service.name}: { dockerfile, context, inputs } relative to the repository root`);
+    check(APP_PATH.test(build.dockerfile), `${field}.dockerfile`, build.dockerfile, "use a relative path inside the repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
+    check(APP_PATH.test(build.context), `${field}.context`, build.context, "use a relative path inside the repository, or \".\" for its root");
+    check(build.inputs.length > 0, `${field}.inputs`, build.inputs, "name every path the image is built from (the Dockerfile's folder and the shared sources it copies), or it would never be rebuilt");
+    for (const input of build.inputs) {
+      check(APP_PATH.test(input) && input !== "." && input !== "./", `${field}.inputs`, input, "use a path relative to the repository root, such as \"journal_service/\" (not the whole repository: \".\")");
+    }
   }
 }
