@@ -13,6 +13,14 @@ export interface EnvironmentConfig {
     readonly id: string;
     /** Project number; part of every deterministic Cloud Run URL. */
     readonly number: string;
+    /**
+     * The other environments deploying into this same project, by name. They
+     * share the project's Secret Manager secrets (`DATABASE_URL`, ...) and its
+     * IAM, so synth refuses two environments in one project unless each names
+     * the others here; their cloud names must still differ.
+     * @default - none: the project is this environment's alone
+     */
+    readonly sharedWith?: readonly string[];
   };
 
   /** Region of every Cloud Run service and of the registry, e.g. `us-east4`. */
