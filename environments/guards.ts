@@ -100,16 +100,17 @@ function crossProblems(environments: readonly EnvironmentConfig[], options: Guar
     }
   }
 
-  for (const env of environments) catalogTemplateProblems(env, options.catalog, problems);
+  catalogTemplateProblems(environments, options.catalog, problems);
 }
 
 /** State prefixes overlap when one equals the other or lies beneath it: their stacks would share state. */
 function statePrefixProblems(environments: readonly EnvironmentConfig[], others: readonly OtherState[], problems: Problems): void {
   const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  // Reported on the environment listed first, the one whose prefix came first.
   environments.forEach((env, i) => {
-    for (const earlier of environments.slice(0, i)) {
-      if (earlier.backend.bucket !== env.backend.bucket || !overlaps(env.backend.prefix, earlier.backend.prefix)) continue;
-      problems.check(false, `environments.${env.name}.backend.prefix`, env.backend.prefix, "give each environment its own prefix, such as \"envs/<name>\"", `overlaps ${earlier.name}'s ("${earlier.backend.prefix}")`);
+    for (const later of environments.slice(i + 1)) {
+      if (later.backend.bucket !== env.backend.bucket || !overlaps(env.backend.prefix, later.backend.prefix)) continue;
+      problems.check(false, `environments.${env.name}.backend.prefix`, env.backend.prefix, "give each environment its own prefix, such as \"envs/<name>\"", `overlaps ${later.name}'s ("${later.backend.prefix}")`);
     }
     for (const other of others) {
       if (other.bucket !== env.backend.bucket || !overlaps(env.backend.prefix, other.prefix)) continue;
@@ -169,13 +170,16 @@ function collisionProblems(group: readonly EnvironmentConfig[], catalog: readonl
  * machine that plans. They are refused rather than escaped: no service needs a
  * literal one, and a refused value cannot be misread in review.
  */
-function catalogTemplateProblems(env: EnvironmentConfig, catalog: readonly ServiceDefinition[], problems: Problems): void {
+function catalogTemplateProblems(environments: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[], problems: Problems): void {
   const fix = "OpenTofu would evaluate it on the machine that runs the plan; write the value without ${ or %{ (a secret belongs in secretEnv)";
   for (const service of catalog) {
     const at = `catalog "${service.name}"`;
     const visit = (value: unknown, field: string): void => {
       if (typeof value === "function") {
-        visit((value as (e: EnvironmentConfig) => unknown)(env), `${field} in ${env.name}`);
+        for (const env of environments) {
+          const rendered: unknown = (value as (e: EnvironmentConfig) => unknown)(env);
+          if (typeof rendered === "string") problems.check(!TEMPLATE_SEQUENCE.test(rendered), `${at}.${field} in ${env.name}`, rendered, fix, "holds a template sequence");
+        }
       } else if (typeof value === "string") {
         problems.check(!TEMPLATE_SEQUENCE.test(value), `${at}.${field}`, value, fix, "holds a template sequence");
       } else if (Array.isArray(value)) {

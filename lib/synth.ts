@@ -89,7 +89,8 @@ function asSynthErrors(error: unknown): unknown {
     .slice(1)
     .map((line) => line.trim())
     .filter((line) => line.startsWith("["))
-    .map((line) => line.replace(/^\[([^\]]+)\] /, "$1: "));
+    // A validation that names its own construct path repeats the stack's: keep the longer one.
+    .map((line) => line.replace(/^\[[^\]/]+\] (?=\[[^\]]*\/)/, "").replace(/^\[([^\]]+)\] /, "$1: "));
   return new SynthErrors(lines);
 }
 

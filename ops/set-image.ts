@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { isValidImage } from "../lib/images";
+import { isLatest, isValidImage, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
 import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, OperationError, UsageError } from "./cli";
@@ -76,9 +76,12 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
   }
   if (tag !== undefined) {
     const value = `${repository}:${tag}`;
+    if (isLatest(value)) {
+      throw new UsageError(`--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag the build pushed (e.g. v1.0.0-252ad69)`);
+    }
     if (!isValidImage(env, service.image, value)) {
       throw new UsageError(
-        `--tag ${JSON.stringify(tag)} is not a valid image tag; use 1-128 letters, digits, "_", "." or "-", not starting with "." or "-" (e.g. v1.0.0-252ad69)`,
+        `--tag ${JSON.stringify(tag)} is not a valid image tag; use a release tag: "${RELEASE_TAG_PREFIX}" then up to 127 letters, digits, "_", "." or "-" (e.g. v1.0.0-252ad69)`,
       );
     }
     return value;
