@@ -71,8 +71,8 @@ describe("set-image", () => {
       variable: "agent_service_image",
       image: "us-east4-docker.pkg.dev/mindmirror-prod/mindmirror/agent_service:v2.0.0-1234567",
     });
-    expect(resolveImage({ env: "staging", service: "gateway", tag: "_a.B-9" }).image).toBe(`${STAGING_REGISTRY}/mesh:_a.B-9`);
-    expect(resolveImage({ env: "staging", service: "gateway", tag: "a".repeat(128) }).env).toBe(staging);
+    expect(resolveImage({ env: "staging", service: "gateway", tag: "v_a.B-9" }).image).toBe(`${STAGING_REGISTRY}/mesh:v_a.B-9`);
+    expect(resolveImage({ env: "staging", service: "gateway", tag: `v${"a".repeat(127)}` }).env).toBe(staging);
   });
 
   it.each([
@@ -81,11 +81,13 @@ describe("set-image", () => {
     [{ env: "staging", tag: "v1" }, /^--service is required; use one of agent-service/],
     [{ env: "staging", service: "gateway" }, /^--tag or --digest is required; give --tag <tag>/],
     [{ env: "staging", service: "gateway", tag: "v1", digest: DIGEST }, /^--tag "v1" and --digest "sha256:0123.*" are both given; give only one$/],
-    [{ env: "staging", service: "gateway", tag: ".v1" }, /^--tag ".v1" is not a valid image tag; use 1-128 letters/],
+    [{ env: "staging", service: "gateway", tag: ".v1" }, /^--tag ".v1" is not a valid image tag; use a release tag: "v" then up to 127 letters/],
+    [{ env: "staging", service: "gateway", tag: "1.0.0-252ad69" }, /^--tag "1\.0\.0-252ad69" is not a valid image tag; use a release tag: "v"/],
+    [{ env: "staging", service: "gateway", tag: "latest" }, /^--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag/],
     [{ env: "staging", service: "gateway", tag: "v1 2" }, /^--tag "v1 2" is not a valid image tag/],
     [{ env: "staging", service: "gateway", tag: "v1@sha256:abc" }, /^--tag "v1@sha256:abc" is not a valid image tag/],
     [{ env: "staging", service: "gateway", tag: "" }, /^--tag "" is not a valid image tag/],
-    [{ env: "staging", service: "gateway", tag: "a".repeat(129) }, /^--tag "a{129}" is not a valid image tag/],
+    [{ env: "staging", service: "gateway", tag: `v${"a".repeat(128)}` }, /^--tag "va{128}" is not a valid image tag/],
     [{ env: "staging", service: "gateway", digest: DIGEST.toUpperCase().replace("SHA", "sha") }, /^--digest "sha256:0123456789ABCDEF.*" is not an image digest; use sha256: followed by 64 lowercase hex digits$/],
     [{ env: "staging", service: "gateway", digest: "sha256:abc" }, /^--digest "sha256:abc" is not an image digest/],
     [{ env: "staging", service: "gateway", digest: DIGEST.slice(7) }, /is not an image digest/],
