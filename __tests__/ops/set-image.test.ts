@@ -4,6 +4,10 @@ import { production, staging } from "../../environments";
 import { UsageError } from "../../ops/cli";
 import { resolveImage, setImage, setImageInFile } from "../../ops/set-image";
 import { lines, ROOT, runOps, tempDir } from "./run";
+import { spawnSync } from "node:child_process";
+import { SERVICES } from "../../catalog";
+import { imageVariableName } from "../../lib/naming";
+import { readTfvars } from "../../lib/tfvars";
 
 const REAL = path.join(ROOT, "environments");
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -120,5 +124,39 @@ describe("set-image", () => {
     const change = setImageInFile({ env: "production", service: "gateway", tag: "v1.0.0-427223d", dir: tmp.dir });
     expect(change.from).toBe(change.to);
     expect(fs.statSync(file).mtimeMs).toBe(0);
+  });
+
+  it("keeps every update when runs on one file overlap", async () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const services = SERVICES.map((s) => s.name);
+    const runs = await Promise.all(
+      services.map((service, i) => runOps("set-image", ["--env", "staging", "--service", service, "--tag", `v9.9.${i}-concurrent`, "--dir", tmp.dir])),
+    );
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual(services.map(() => [0, ""]));
+    const values = readTfvars(fs.readFileSync(file, "utf8"), "staging");
+    services.forEach((service, i) => expect(values.get(imageVariableName(service))).toMatch(new RegExp(`:v9\\.9\\.${i}-concurrent$`)));
+    expect(fs.readdirSync(tmp.dir).sort()).toEqual(["production.auto.tfvars", "staging.auto.tfvars"]);
+  }, 60_000);
+
+  it("waits for a lock held by a live process, and takes over one whose process is gone", () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const before = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(`${file}.lock`, `${process.pid}\n`);
+    expect(() => setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: tmp.dir }, { timeoutMs: 150, pollMs: 20 })).toThrow(
+      new RegExp(`^.*staging\\.auto\\.tfvars\\.lock is held by process ${process.pid} for over 150 ms; wait for it`),
+    );
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+
+    const gone = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+    fs.writeFileSync(`${file}.lock`, `${gone}\n`);
+    expect(setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: tmp.dir }, { timeoutMs: 150 }).to).toBe(`${STAGING_REGISTRY}/mesh:v2`);
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("replaces the file in one rename, so a reader never sees half of it", () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const inode = fs.statSync(file).ino;
+    setImageInFile({ env: "staging", service: "gateway", tag: "v3", dir: tmp.dir });
+    expect(fs.statSync(file).ino).not.toBe(inode);
   });
 });
