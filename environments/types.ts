@@ -170,5 +170,20 @@ export interface BackendConfig {
   readonly managedBucket?: {
     /** Bucket location, as GCS reports it (`US-EAST4`); changing it would replace the bucket. */
     readonly location: string;
+    /**
+     * Where GCS writes the state bucket's usage logs (who read or wrote
+     * which state object): a bucket of this name that the foundation creates
+     * beside it, private and kept for a year.
+     * @default - no access logs
+     */
+    readonly accessLogs?: {
+      /** Name of the log bucket, e.g. `mindmirror-69-tofu-state-logs`. */
+      readonly bucket: string;
+      /**
+       * Prefix of the log objects.
+       * @default - the state bucket's name
+       */
+      readonly prefix?: string;
+    };
   };
 }

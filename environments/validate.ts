@@ -60,8 +60,20 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   check(BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PREFIX.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
   if (env.backend.managedBucket !== undefined) {
-    const { location } = env.backend.managedBucket;
+    const { location, accessLogs } = env.backend.managedBucket;
     check(BUCKET_LOCATION.test(location), f("backend.managedBucket.location"), location, "use a GCS location in upper case, such as \"US-EAST4\", \"US\" or \"NAM4\"");
+    if (accessLogs !== undefined) {
+      check(BUCKET.test(accessLogs.bucket), f("backend.managedBucket.accessLogs.bucket"), accessLogs.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+      check(
+        accessLogs.bucket !== env.backend.bucket && accessLogs.bucket !== env.traditionsBucket,
+        f("backend.managedBucket.accessLogs.bucket"),
+        accessLogs.bucket,
+        "logs go to a bucket of their own: a bucket logging into itself logs its own log writes; use a new name such as \"<project>-tofu-state-logs\"",
+      );
+      if (accessLogs.prefix !== undefined) {
+        check(PREFIX.test(accessLogs.prefix), f("backend.managedBucket.accessLogs.prefix"), accessLogs.prefix, "use path segments without leading or trailing '/', such as \"tofu-state\"");
+      }
+    }
   }
 
   check(LOG_LEVELS.includes(env.app.logLevel), f("app.logLevel"), env.app.logLevel, `use one of ${LOG_LEVELS.join(", ")}`);

@@ -16,6 +16,7 @@ const PINNED = {
     "google_iam_workload_identity_pool_provider.github_oidc",
     "google_service_account.deployer",
     "google_storage_bucket.tofu_state",
+    "google_storage_bucket.tofu_state_access_logs",
   ],
   production: [
     "google_artifact_registry_repository.mindmirror",
