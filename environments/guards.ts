@@ -9,7 +9,7 @@ import type { ServiceDefinition } from "../catalog/types";
 import { Problems } from "../lib/errors";
 import { cloudRunName, serviceAccountId } from "../lib/naming";
 import type { EnvironmentConfig } from "./types";
-import { environmentProblems, isEnvironmentName } from "./validate";
+import { environmentProblems } from "./validate";
 
 /** State kept in the bucket by something other than an environment (the `github` stack). */
 export interface OtherState {
@@ -191,9 +191,6 @@ function catalogTemplateProblems(environments: readonly EnvironmentConfig[], cat
     for (const [key, value] of Object.entries(service)) visit(value, key);
   }
 }
-
-/** True when `name` is safe to build a file name from; see {@link isEnvironmentName}. */
-export { isEnvironmentName };
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
