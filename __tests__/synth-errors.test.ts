@@ -141,7 +141,11 @@ describe("synth through main.ts", () => {
       // The gateway stacks come after both foundations and services-staging: cdktf alone would have written those.
       const run = await runMain(outdir, { catalog: { gateway: { env: { API_TOKEN: "abc" } } } });
       expect(run.code).toBe(1);
-      expect(run.stderr).toEqual([expect.stringMatching(/^gateway-staging\/gateway\/service: \[MM-SEC-1\] .*env API_TOKEN is a plain value/)]);
+      // Every stack's problems, not only the first failing stack's.
+      expect(run.stderr).toEqual([
+        expect.stringMatching(/^gateway-staging\/gateway\/service: \[MM-SEC-1\] .*env API_TOKEN is a plain value/),
+        expect.stringMatching(/^gateway-production\/gateway\/service: \[MM-SEC-1\] .*env API_TOKEN is a plain value/),
+      ]);
       expect(tree(outdir)).toEqual(before);
       expect(fs.readdirSync(outdir).sort()).toEqual(["manifest.json", "stacks"]);
     }, 60_000);

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AnnotationMetadataEntryType, App } from "./cdk";
+import { AnnotationMetadataEntryType, App, TerraformStack } from "./cdk";
 import { isUserError } from "./errors";
 
 /** The problems synth found, one line each: policy errors and failed validations. */
@@ -40,10 +40,17 @@ export function synthAllOrNothing(outdir: string, define: (app: App) => void): v
   try {
     const app = new App({ outdir: staging });
     define(app);
+    const failures = collectStackFailures(app);
     try {
       app.synth();
     } catch (error) {
       throw asSynthErrors(error);
+    }
+    if (failures.length > 0) {
+      const converted = failures.map(asSynthErrors);
+      const other = converted.find((e) => !(e instanceof SynthErrors));
+      if (other !== undefined) throw other;
+      throw new SynthErrors(converted.flatMap((e) => (e as SynthErrors).lines));
     }
     const manifest = JSON.parse(fs.readFileSync(path.join(staging, MANIFEST), "utf8")) as Manifest;
     // Under `cdktf synth` error annotations do not throw (the CLI prints them): refuse them here.
@@ -55,6 +62,28 @@ export function synthAllOrNothing(outdir: string, define: (app: App) => void): v
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * cdktf stops at the first stack that fails its validations; each stack's
+ * failure is recorded instead, so one synth reports the problems of all.
+ * Nothing of a failed synth leaves the staging folder.
+ */
+function collectStackFailures(app: App): unknown[] {
+  const failures: unknown[] = [];
+  for (const stack of app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
+    const inner = stack.synthesizer;
+    stack.synthesizer = {
+      synthesize: (session) => {
+        try {
+          inner.synthesize(session);
+        } catch (error) {
+          failures.push(error);
+        }
+      },
+    };
+  }
+  return failures;
 }
 
 /** Moves every synthesized file into `outdir`, the manifest last. */
