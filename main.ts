@@ -1,6 +1,10 @@
 import * as path from "node:path";
+import { SERVICES } from "./catalog";
 import { ENVIRONMENTS } from "./environments";
-import { App } from "./lib/cdk";
+import { GITHUB } from "./environments/github";
+import { validateEnvironments } from "./environments/guards";
+import { environmentSources } from "./environments/sources";
+import { errorLines, synthAllOrNothing } from "./lib/synth";
 import { applyPolicy } from "./policy";
 import { defineEnvironment, loadImages } from "./stacks";
 import { GithubStack } from "./stacks/github-stack";
@@ -10,10 +14,24 @@ import { GithubStack } from "./stacks/github-stack";
 // name their field and fix, so untranslated traces are enough here.
 process.setSourceMapsEnabled(false);
 
-const app = new App();
-for (const environment of ENVIRONMENTS) {
-  defineEnvironment(app, { environment, images: loadImages(environment, path.join(__dirname, "environments")) });
+const DEBUG_FLAG = "MINDMIRROR_DEBUG=1";
+const environmentsDir = path.join(__dirname, "environments");
+
+try {
+  // Everything about the environments is checked before any file named after one is read.
+  validateEnvironments(ENVIRONMENTS, {
+    catalog: SERVICES,
+    sources: environmentSources(environmentsDir),
+    otherStates: [{ owner: "the github stack (environments/github.ts state.prefix)", ...GITHUB.state }],
+  });
+  const images = ENVIRONMENTS.map((environment) => loadImages(environment, environmentsDir));
+  // cdktf.json's app command runs with CDKTF_OUTDIR set; run by hand, it writes where cdktf would.
+  synthAllOrNothing(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
+    ENVIRONMENTS.forEach((environment, i) => defineEnvironment(app, { environment, images: images[i] }));
+    new GithubStack(app, "github", { environments: ENVIRONMENTS });
+    applyPolicy(app);
+  });
+} catch (error) {
+  for (const line of errorLines(error, { debug: process.env.MINDMIRROR_DEBUG === "1", debugFlag: DEBUG_FLAG })) process.stderr.write(`${line}\n`);
+  process.exitCode = 1;
 }
-new GithubStack(app, "github", { environments: ENVIRONMENTS });
-applyPolicy(app);
-app.synth();

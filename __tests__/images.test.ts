@@ -25,6 +25,9 @@ describe("image variables", () => {
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:v9.9.9-1234abc`, true],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}@sha256:${DIGEST}`, true],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}`, false],
+    [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:latest`, false],
+    [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:1.0.0-252ad69`, false],
+    [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:v`, true],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:`, false],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}@sha256:${DIGEST.slice(1)}`, false],
     [`us-east4-docker.pkg.dev/${project}/mindmirror/${image}:v1 extra`, false],
@@ -79,6 +82,19 @@ describe("image variables", () => {
     expect(() => buildStacks(production, images)).toThrow(
       /production image variable gateway_image: "us-east4-docker\.pkg\.dev\/mindmirror-69\/mindmirror\/mesh:v9\.9\.9-1234abc" is not valid; use us-east4-docker\.pkg\.dev\/mindmirror-prod\/mindmirror\/mesh:<tag>/,
     );
+  });
+
+  it("fails if an image has the tag latest, saying why and what to use", () => {
+    const images = imagesFor(staging);
+    images.set("journal_service_image", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/journal_service:latest");
+    expect(() => buildStacks(staging, images)).toThrow(
+      /^staging image variable journal_service_image: ".*journal_service:latest" is not valid; the tag latest does not say which build runs, and the registry's cleanup does not keep it; use the release tag the pipeline pushed \(us-east4-docker\.pkg\.dev\/mindmirror-69\/mindmirror\/journal_service:v<VERSION>-<sha>\) or a digest$/,
+    );
+  });
+
+  it("fails if a tag is not a release tag, which cleanup would not keep", () => {
+    const images = imagesFor(production, "2.0.0");
+    expect(() => buildStacks(production, images)).toThrow(/:2\.0\.0" is not valid; use .*:<tag> or .*@sha256:<64 hex digits>, where <tag> is a release tag starting with "v"/);
   });
 
   it("fails if the tfvars file sets a variable no stack declares", () => {

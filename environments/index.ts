@@ -3,6 +3,7 @@ import { staging } from "./staging";
 import type { EnvironmentConfig } from "./types";
 
 export type { BackendConfig, EnvironmentConfig, LogLevel } from "./types";
+export { validateEnvironments } from "./guards";
 export { validateEnvironment } from "./validate";
 
 /** Every environment the app synthesizes, in deploy order. */

@@ -8,7 +8,12 @@ export const staging: EnvironmentConfig = {
   branch: "staging",
   naming: { serviceSuffix: "-staging", accountSuffix: "-staging" },
   // The state bucket lives in this project, so foundation-staging manages it.
-  backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/staging", managedBucket: { location: "US-EAST4" } },
+  backend: {
+    mode: "complete",
+    bucket: "mindmirror-tofu-state",
+    prefix: "envs/staging",
+    managedBucket: { location: "US-EAST4", accessLogs: { bucket: "mindmirror-69-tofu-state-logs" } },
+  },
   app: { logLevel: "DEBUG", debug: true },
   importExisting: true,
   deletionProtection: false,

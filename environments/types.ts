@@ -13,6 +13,14 @@ export interface EnvironmentConfig {
     readonly id: string;
     /** Project number; part of every deterministic Cloud Run URL. */
     readonly number: string;
+    /**
+     * The other environments deploying into this same project, by name. They
+     * share the project's Secret Manager secrets (`DATABASE_URL`, ...) and its
+     * IAM, so synth refuses two environments in one project unless each names
+     * the others here; their cloud names must still differ.
+     * @default - none: the project is this environment's alone
+     */
+    readonly sharedWith?: readonly string[];
   };
 
   /** Region of every Cloud Run service and of the registry, e.g. `us-east4`. */
@@ -160,5 +168,20 @@ export interface BackendConfig {
   readonly managedBucket?: {
     /** Bucket location, as GCS reports it (`US-EAST4`); changing it would replace the bucket. */
     readonly location: string;
+    /**
+     * Where GCS writes the state bucket's usage logs (who read or wrote
+     * which state object): a bucket of this name that the foundation creates
+     * beside it, private and kept for a year.
+     * @default - no access logs
+     */
+    readonly accessLogs?: {
+      /** Name of the log bucket, e.g. `mindmirror-69-tofu-state-logs`. */
+      readonly bucket: string;
+      /**
+       * Prefix of the log objects.
+       * @default - the state bucket's name
+       */
+      readonly prefix?: string;
+    };
   };
 }

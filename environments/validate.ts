@@ -1,4 +1,4 @@
-import { check } from "../lib/errors";
+import { Problems } from "../lib/errors";
 import type { EnvironmentConfig, LogLevel } from "./types";
 
 const ENV_NAME = /^[a-z][a-z0-9]{1,19}$/;
@@ -20,17 +20,36 @@ const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 const MAX_REVIEWERS = 6;
 
+/** Google reserves these for its own pools and providers. */
+const RESERVED_POOL_PREFIX = "gcp-";
+/** GCP refuses project ids containing this. */
+const RESERVED_PROJECT_WORD = "google";
+
 /**
  * Checks an environment before any stack is built from it. Throws a
  * ConfigError naming the field (`environments.staging.project.id`), the bad
- * value and what is allowed.
+ * value and what is allowed; ConfigErrors, one line each, when there are several.
  */
 export function validateEnvironment(env: EnvironmentConfig): void {
+  const problems = new Problems();
+  environmentProblems(env, problems);
+  problems.throwIfAny();
+}
+
+/** True when `name` may be an environment name, and so part of a file name (`<name>.auto.tfvars`). */
+export function isEnvironmentName(name: unknown): name is string {
+  return typeof name === "string" && ENV_NAME.test(name);
+}
+
+/** Records every problem of `env` in `problems`. */
+export function environmentProblems(env: EnvironmentConfig, problems: Problems): void {
+  const check = problems.check.bind(problems);
   check(ENV_NAME.test(env.name), "environments.<env>.name", env.name, "use 2-20 lowercase letters or digits, starting with a letter");
   const f = (field: string) => `environments.${env.name}.${field}`;
   const int = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
 
   check(PROJECT_ID.test(env.project.id), f("project.id"), env.project.id, "a GCP project id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(!env.project.id.includes(RESERVED_PROJECT_WORD), f("project.id"), env.project.id, `GCP does not allow "${RESERVED_PROJECT_WORD}" in a project id; use the id the project really has`);
   check(PROJECT_NUMBER.test(env.project.number), f("project.number"), env.project.number, "a GCP project number is 6-19 digits, as a string");
   check(REGION.test(env.region), f("region"), env.region, "use a GCP region such as \"us-east4\" or \"europe-west1\"");
   check(BRANCH.test(env.branch), f("branch"), env.branch, "use a git branch name such as \"staging\" or \"main\" (no spaces, \"..\", or leading \"-\")");
@@ -41,8 +60,20 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   check(BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PREFIX.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
   if (env.backend.managedBucket !== undefined) {
-    const { location } = env.backend.managedBucket;
+    const { location, accessLogs } = env.backend.managedBucket;
     check(BUCKET_LOCATION.test(location), f("backend.managedBucket.location"), location, "use a GCS location in upper case, such as \"US-EAST4\", \"US\" or \"NAM4\"");
+    if (accessLogs !== undefined) {
+      check(BUCKET.test(accessLogs.bucket), f("backend.managedBucket.accessLogs.bucket"), accessLogs.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+      check(
+        accessLogs.bucket !== env.backend.bucket,
+        f("backend.managedBucket.accessLogs.bucket"),
+        accessLogs.bucket,
+        "logs go to a bucket of their own: a bucket logging into itself logs its own log writes; use a new name such as \"<project>-tofu-state-logs\"",
+      );
+      if (accessLogs.prefix !== undefined) {
+        check(PREFIX.test(accessLogs.prefix), f("backend.managedBucket.accessLogs.prefix"), accessLogs.prefix, "use path segments without leading or trailing '/', such as \"tofu-state\"");
+      }
+    }
   }
 
   check(LOG_LEVELS.includes(env.app.logLevel), f("app.logLevel"), env.app.logLevel, `use one of ${LOG_LEVELS.join(", ")}`);
@@ -60,6 +91,10 @@ export function validateEnvironment(env: EnvironmentConfig): void {
 
   check(POOL_ID.test(env.ci.workloadIdentityPool), f("ci.workloadIdentityPool"), env.ci.workloadIdentityPool, "a pool id has 4-32 lowercase letters, digits or hyphens");
   check(POOL_ID.test(env.ci.workloadIdentityProvider), f("ci.workloadIdentityProvider"), env.ci.workloadIdentityProvider, "a provider id has 4-32 lowercase letters, digits or hyphens");
+  for (const field of ["workloadIdentityPool", "workloadIdentityProvider"] as const) {
+    const id = env.ci[field];
+    check(!id.startsWith(RESERVED_POOL_PREFIX), f(`ci.${field}`), id, `the prefix "${RESERVED_POOL_PREFIX}" is reserved by Google; use an id such as "github-pool" or "github-oidc"`);
+  }
   check(ACCOUNT_ID.test(env.ci.deployerAccountId), f("ci.deployerAccountId"), env.ci.deployerAccountId, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
 
   const { approval } = env;

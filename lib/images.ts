@@ -7,8 +7,18 @@ import type { EnvironmentConfig } from "../environments/types";
 import { check } from "./errors";
 import { imageRepositoryPath } from "./naming";
 
-/** A Docker tag, e.g. `v1.0.0-252ad69`. */
-const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+/**
+ * Every tag the pipeline pushes starts with this (`v<VERSION>-<short sha>`),
+ * and the registry's cleanup keeps every image carrying such a tag. An image
+ * variable accepts only these tags (or a digest), so no image a tfvars file
+ * names can be cleaned up, and `latest`, which does not say which build runs,
+ * is refused.
+ */
+export const RELEASE_TAG_PREFIX = "v";
+/** The tag that names whichever image was pushed last; refused with its own message. */
+const LATEST = "latest";
+/** A release tag, e.g. `v1.0.0-252ad69`: a Docker tag (at most 128 characters) starting with the prefix. */
+const TAG = `${RELEASE_TAG_PREFIX}[A-Za-z0-9_.-]{0,127}`;
 /** A content digest. */
 const DIGEST = "sha256:[a-f0-9]{64}";
 
@@ -34,13 +44,25 @@ export function imageForms(env: EnvironmentConfig, image: string): string {
 
 /** What `imagePattern` accepts, as the fix part of an error message. */
 export function imageRule(env: EnvironmentConfig, image: string): string {
-  return `use ${imageForms(env, image)}`;
+  return `use ${imageForms(env, image)}, where <tag> is a release tag starting with "${RELEASE_TAG_PREFIX}" (e.g. v1.0.0-252ad69)`;
+}
+
+/** True when `value` is a reference with the tag `latest`. */
+export function isLatest(value: string): boolean {
+  return value.endsWith(`:${LATEST}`);
+}
+
+/** The fix for an unacceptable `value`: why `latest` is refused, or what is accepted. */
+export function imageFix(env: EnvironmentConfig, image: string, value: string): string {
+  return isLatest(value)
+    ? `the tag ${LATEST} does not say which build runs, and the registry's cleanup does not keep it; use the release tag the pipeline pushed (${imageRepositoryPath(env, image)}:v<VERSION>-<sha>) or a digest`
+    : imageRule(env, image);
 }
 
 /** Throws a ConfigError naming the variable unless `value` is acceptable. */
 export function validateImage(env: EnvironmentConfig, variable: string, image: string, value: string | undefined): string {
   check(value !== undefined && value !== "", `${env.name} image variable ${variable}`, value ?? null, `it is missing; set it in environments/${env.name}.auto.tfvars and ${imageRule(env, image)}`);
-  check(isValidImage(env, image, value as string), `${env.name} image variable ${variable}`, value, imageRule(env, image));
+  check(isValidImage(env, image, value as string), `${env.name} image variable ${variable}`, value, imageFix(env, image, value as string));
   return value as string;
 }
 

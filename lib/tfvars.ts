@@ -4,6 +4,8 @@
  * line number, so a hand edit that OpenTofu would reject fails synth first.
  */
 
+import { FileError } from "./errors";
+
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"((?:[^"\\$%]|\\.|[$%](?!\{))*)"\s*(?:(?:#|\/\/).*)?$/;
 const IGNORED = /^\s*(?:(?:#|\/\/).*)?$/;
 
@@ -23,11 +25,11 @@ export function parseTfvars(text: string, file: string): TfvarsEntry[] {
     if (IGNORED.test(raw)) return;
     const match = ASSIGNMENT.exec(raw);
     if (!match) {
-      throw new Error(`${file}:${line}: ${JSON.stringify(raw.trim())} is not valid; write name = "value" (a quoted string without \${ or %{), a # comment, or a blank line`);
+      throw new FileError(`${file}:${line}: ${JSON.stringify(raw.trim())} is not valid; write name = "value" (a quoted string without \${ or %{), a # comment, or a blank line`);
     }
     const [, name, quoted] = match;
     if (seen.has(name)) {
-      throw new Error(`${file}:${line}: ${name} is set twice; keep one assignment`);
+      throw new FileError(`${file}:${line}: ${name} is set twice; keep one assignment`);
     }
     seen.add(name);
     entries.push({ name, value: unescape(quoted), line });
@@ -52,7 +54,7 @@ export function renderTfvars(values: ReadonlyArray<readonly [string, string]>, h
  */
 export function setTfvar(text: string, file: string, name: string, value: string): string {
   const entry = parseTfvars(text, file).find((e) => e.name === name);
-  if (!entry) throw new Error(`${file}: ${name} is not set; add a line ${name} = "..." first`);
+  if (!entry) throw new FileError(`${file}: ${name} is not set; add a line ${name} = "..." first`);
   const lines = text.split("\n");
   const index = entry.line - 1;
   lines[index] = lines[index].replace(/"(?:[^"\\]|\\.)*"/, () => quote(value));
@@ -60,7 +62,7 @@ export function setTfvar(text: string, file: string, name: string, value: string
 }
 
 function quote(value: string): string {
-  if (/[$%]\{/.test(value)) throw new Error(`tfvars value ${JSON.stringify(value)} holds a template sequence; remove \${ or %{`);
+  if (/[$%]\{/.test(value)) throw new FileError(`tfvars value ${JSON.stringify(value)} holds a template sequence; remove \${ or %{`);
   return JSON.stringify(value);
 }
 

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { SERVICES, servicesOf } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
+import { serviceUrl, serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
 import { type CommandSpec, findEnvironment, main, UsageError } from "./cli";
 
 type Key = "env" | "file";
@@ -16,7 +16,7 @@ export const BUILD_ARGS: CommandSpec<Key> = {
   usage: "--env <env> [--file urls.json]",
   summary: [
     "Reads the service-urls-<env> JSON (from --file, else stdin), checks that it holds exactly",
-    "the services stack's URL keys, each an https:// URL, and prints one `--build-arg NAME=url`",
+    "the services stack's URL keys, each the service's deterministic Cloud Run URL in <env>, and prints one `--build-arg NAME=url`",
     "per line in catalog order, for: docker build $(npm run -s build-args -- --env staging --file urls.json) ...",
   ].join("\n"),
   options: {
@@ -25,7 +25,7 @@ export const BUILD_ARGS: CommandSpec<Key> = {
   },
   exitCodes: {
     failed: "stdin could not be read",
-    usage: "bad flag, or the JSON is malformed, lacks or adds keys, or holds a value that is not an https:// URL",
+    usage: "bad flag, or the JSON is malformed, lacks or adds keys, or holds a value that is not the environment's URL of that service",
   },
 };
 
@@ -36,8 +36,8 @@ export const BUILD_ARGS: CommandSpec<Key> = {
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~/-]*)?$/;
 
 /** One build arg: the secret's JSON key and the gateway's build-arg name, in catalog order. */
-export function urlBuildArgs(): { readonly key: string; readonly arg: string }[] {
-  return servicesOf(SERVICES, "services").map((s) => ({ key: urlOutputName(s.name), arg: urlEnvName(s.name) }));
+export function urlBuildArgs(): { readonly service: string; readonly key: string; readonly arg: string }[] {
+  return servicesOf(SERVICES, "services").map((s) => ({ service: s.name, key: urlOutputName(s.name), arg: urlEnvName(s.name) }));
 }
 
 /**
@@ -47,7 +47,7 @@ export function urlBuildArgs(): { readonly key: string; readonly arg: string }[]
  */
 export function buildArgs(env: EnvironmentConfig, text: string, source: string): string[] {
   const secret = serviceUrlsSecretId(env);
-  const wanted = urlBuildArgs();
+  const wanted = urlBuildArgs().map((w) => ({ ...w, url: serviceUrl(env, w.service) }));
   const example = `{${wanted.slice(0, 2).map((w) => `"${w.key}": "https://..."`).join(", ")}, ...}`;
   let data: unknown;
   try {
@@ -62,17 +62,21 @@ export function buildArgs(env: EnvironmentConfig, text: string, source: string):
   const keys = new Set(wanted.map((w) => w.key));
   const missing = wanted.filter((w) => !(w.key in urls)).map((w) => w.key);
   const extra = Object.keys(urls).filter((k) => !keys.has(k));
-  const bad = wanted
-    .filter((w) => w.key in urls && !(typeof urls[w.key] === "string" && HTTPS_URL.test(urls[w.key] as string)))
-    .map((w) => `${w.key} (${shorten(JSON.stringify(urls[w.key]))})`);
+  const isHttps = (w: (typeof wanted)[number]) => typeof urls[w.key] === "string" && HTTPS_URL.test(urls[w.key] as string);
+  const bad = wanted.filter((w) => w.key in urls && !isHttps(w)).map((w) => `${w.key} (${shorten(JSON.stringify(urls[w.key]))})`);
+  // Only the URLs this environment's services have: a secret edited by hand cannot send the gateway elsewhere.
+  const foreign = wanted
+    .filter((w) => w.key in urls && isHttps(w) && urls[w.key] !== w.url)
+    .map((w) => `${w.key} (${shorten(JSON.stringify(urls[w.key]))}, expected ${w.url})`);
   const problems = [
     missing.length ? `missing ${missing.join(", ")}` : "",
     extra.length ? `unexpected ${extra.join(", ")}` : "",
     bad.length ? `not an https:// URL: ${bad.join(", ")}` : "",
+    foreign.length ? `not ${env.name}'s deterministic URL: ${foreign.join(", ")}` : "",
   ].filter(Boolean);
   if (problems.length) {
     throw new UsageError(
-      `${source} is not a valid ${secret} secret: ${problems.join("; ")}; expect exactly the keys ${wanted.map((w) => w.key).join(", ")}, each an https:// URL without spaces or quotes`,
+      `${source} is not a valid ${secret} secret: ${problems.join("; ")}; expect exactly the keys ${wanted.map((w) => w.key).join(", ")}, each the service's deterministic URL https://<name>-<project number>.<region>.run.app`,
     );
   }
   return wanted.map((w) => `--build-arg ${w.arg}=${urls[w.key] as string}`);

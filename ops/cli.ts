@@ -147,6 +147,7 @@ export async function runCommand<K extends string>(
   argv: readonly string[],
   action: Action<K>,
   io: Output,
+  options: { readonly debug?: boolean } = {},
 ): Promise<number> {
   try {
     const flags = parseFlags(spec, argv);
@@ -157,15 +158,20 @@ export async function runCommand<K extends string>(
     return (await action(flags, io)) ?? EXIT.ok;
   } catch (error) {
     io.err(errorLine(spec.name, error));
+    if (options.debug === true && error instanceof Error && error.stack) io.err(error.stack);
     return exitCodeOf(error);
   }
 }
 
+/** Set to 1 to print the stack trace after an error's line (commands and synth alike). */
+export const DEBUG_VARIABLE = "MINDMIRROR_DEBUG";
+
 /** Entry point of a command script: runs it on `process.argv` and sets the exit code. */
 export function main<K extends string>(spec: CommandSpec<K>, action: Action<K>): void {
   const io: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+  const debug = process.env[DEBUG_VARIABLE] === "1";
   // exitCode, not exit(): exit() can cut off output still buffered for a pipe.
-  void runCommand(spec, process.argv.slice(2), action, io).then((code) => {
+  void runCommand(spec, process.argv.slice(2), action, io, { debug }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -8,12 +8,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICES } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { imageRule, isValidImage } from "../lib/images";
+import { imageFix, isValidImage } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError } from "./cli";
+import { writeAtomically } from "./file-update";
 
-type Key = "env" | "to" | "dir";
+type Key = "env" | "to" | "dir" | "image-check";
+
+/**
+ * Whether an image reference still exists in its registry. The command asks
+ * gcloud; tests pass their own.
+ */
+export type ImageLookup = (reference: string) => boolean;
 
 /** Flags and help of `rollback`. */
 export const ROLLBACK: CommandSpec<Key> = {
@@ -21,7 +28,8 @@ export const ROLLBACK: CommandSpec<Key> = {
   usage: "--env <env> --to <git-ref> [--dir <folder>]",
   summary: [
     "Restores <dir>/<env>.auto.tfvars exactly as it was at --to (git show <ref>:<file>), after checking",
-    "that every image in it is valid for its service, and prints each image change (variable: old -> new).",
+    "that every image in it is valid for its service and that each image it changes still exists in the",
+    "registry (gcloud artifacts docker images describe), and prints each image change (variable: old -> new).",
     "It overwrites uncommitted edits of that file, and neither commits nor pushes: commit the file or open",
     "the pull request, then let the pipeline apply it.",
   ].join("\n"),
@@ -29,10 +37,11 @@ export const ROLLBACK: CommandSpec<Key> = {
     env: { value: "<env>", description: "environment to roll back: staging or production" },
     to: { value: "<git-ref>", description: "commit, tag or branch holding the wanted file, e.g. HEAD~1" },
     dir: { value: "<folder>", description: "folder (inside a git work tree) holding the tfvars files", default: "the repository's environments/" },
+    "image-check": { value: "<gcloud|off>", description: "how to check the restored images exist; off skips the check", default: "gcloud" },
   },
   exitCodes: {
-    failed: "git failed (e.g. --dir is not in a git work tree) or the file could not be written",
-    usage: "bad flag, unknown ref, no such file at the ref, or a file at the ref that is not deployable; nothing was written",
+    failed: "git or gcloud failed (e.g. --dir is not in a git work tree, no credentials) or the file could not be written",
+    usage: "bad flag, unknown ref, no such file at the ref, or a file at the ref that is not deployable (an invalid or deleted image); nothing was written",
   },
 };
 
@@ -69,7 +78,7 @@ export function checkImages(env: EnvironmentConfig, text: string, file: string):
     const variable = imageVariableName(service.name);
     const value = values.get(variable);
     if (value === undefined) problems.push(`${variable} is missing`);
-    else if (!isValidImage(env, service.image, value)) problems.push(`${variable} ${JSON.stringify(value)} is not valid (${imageRule(env, service.image)})`);
+    else if (!isValidImage(env, service.image, value)) problems.push(`${variable} ${JSON.stringify(value)} is not valid (${imageFix(env, service.image, value)})`);
   }
   const known = new Set(SERVICES.map((s) => imageVariableName(s.name)));
   for (const name of values.keys()) if (!known.has(name)) problems.push(`${name} is not an image variable of any service`);
@@ -85,9 +94,45 @@ export function diffImages(before: ReadonlyMap<string, string>, after: ReadonlyM
     .map((variable) => ({ variable, from: before.get(variable), to: after.get(variable) }));
 }
 
-/** Restores the file the flags name; see {@link ROLLBACK}. */
-export function rollback(flags: Flags<Key>): RollbackResult {
+/**
+ * Asks gcloud whether `reference` exists: true when it describes the image,
+ * false when the registry answers NOT_FOUND; anything else (no gcloud, no
+ * credentials) is an OperationError, since the answer is unknown.
+ */
+export function gcloudImageLookup(gcloud = "gcloud"): ImageLookup {
+  return (reference) => gcloudDescribe(gcloud, reference);
+}
+
+function gcloudDescribe(gcloud: string, reference: string): boolean {
+  try {
+    execFileSync(gcloud, ["artifacts", "docker", "images", "describe", reference, "--format=value(image_summary.digest)", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return true;
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (e.code === "ENOENT") throw new OperationError("gcloud is not installed, so the restored images cannot be checked; install it, or pass --image-check off");
+    const detail = e.stderr?.toString().trim() ?? e.message;
+    if (/NOT_FOUND|not found/i.test(detail)) return false;
+    throw new OperationError(`gcloud artifacts docker images describe ${reference} failed: ${detail.replace(/\s*\n\s*/g, " ")}`);
+  }
+}
+
+/** The lookup `--image-check` names. */
+function lookupOf(flags: Flags<Key>, lookup: ImageLookup | undefined): ImageLookup | undefined {
+  const mode = flags["image-check"] ?? "gcloud";
+  if (mode === "off") return undefined;
+  if (mode !== "gcloud") throw new UsageError(`--image-check ${JSON.stringify(mode)} is not a mode; use gcloud or off`);
+  return lookup ?? gcloudImageLookup();
+}
+
+/**
+ * Restores the file the flags name; see {@link ROLLBACK}. `lookup` answers
+ * whether an image exists when `--image-check` is gcloud (the default).
+ */
+export function rollback(flags: Flags<Key>, lookup?: ImageLookup): RollbackResult {
   const env = findEnvironment(flags.env);
+  const exists = lookupOf(flags, lookup);
   const ref = required(flags, "to", "give the commit to restore from, e.g. --to HEAD~1");
   // Git would read a ref starting with "-" as an option.
   if (ref === "" || ref.startsWith("-")) throw new UsageError(`--to ${JSON.stringify(ref)} is not a git ref; use a commit, tag or branch, e.g. HEAD~1`);
@@ -131,15 +176,20 @@ export function rollback(flags: Flags<Key>): RollbackResult {
       note = `the current file could not be read (${(error as Error).message})`;
     }
   }
-  const written = current === undefined || !current.equals(restored);
-  if (written) {
-    try {
-      fs.writeFileSync(target, restored);
-    } catch (error) {
-      throw new OperationError(`cannot write ${target}: ${(error as Error).message}`);
+  const changes = diffImages(before, after);
+  if (exists !== undefined) {
+    // Only the images it would change: the others are what runs now.
+    const missing = changes.filter((c) => c.to !== undefined && !exists(c.to)).map((c) => `${c.variable} ${c.to}`);
+    if (missing.length > 0) {
+      throw new UsageError(`--to ${JSON.stringify(ref)} (${short}) names images the registry no longer has: ${missing.join(", ")}; pick a later commit (git log -- ${file})`);
     }
   }
-  return { file, commit, written, changes: diffImages(before, after), ...(note ? { note } : {}) };
+  const written = current === undefined || !current.equals(restored);
+  if (written) {
+    if (current === undefined) writeNew(target, restored);
+    else writeAtomically(target, restored);
+  }
+  return { file, commit, written, changes, ...(note ? { note } : {}) };
 }
 
 /** The lines printed for a result. */
@@ -150,6 +200,14 @@ export function describeRollback(ref: string, result: RollbackResult): string[] 
   if (result.note) lines.push(`note: ${result.note}`);
   for (const c of result.changes) lines.push(`  ${c.variable}: ${c.from ?? "(unset)"} -> ${c.to ?? "(unset)"}`);
   return lines;
+}
+
+function writeNew(file: string, contents: Buffer): void {
+  try {
+    fs.writeFileSync(file, contents, { flag: "wx" });
+  } catch (error) {
+    throw new OperationError(`cannot write ${file}: ${(error as Error).message}`);
+  }
 }
 
 function git(dir: string, args: string[]): Buffer {

@@ -7,10 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { isValidImage } from "../lib/images";
+import { isLatest, isValidImage, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, OperationError, UsageError } from "./cli";
+import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
+import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
 
@@ -30,7 +31,7 @@ export const SET_IMAGE: CommandSpec<Key> = {
     dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
   },
   exitCodes: {
-    failed: "the file could not be written",
+    failed: "the file could not be written, or another run held its lock for 30 s",
     usage: "bad flag, or the tfvars file is missing or malformed; the file is unchanged",
   },
 };
@@ -76,9 +77,12 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
   }
   if (tag !== undefined) {
     const value = `${repository}:${tag}`;
+    if (isLatest(value)) {
+      throw new UsageError(`--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag the build pushed (e.g. v1.0.0-252ad69)`);
+    }
     if (!isValidImage(env, service.image, value)) {
       throw new UsageError(
-        `--tag ${JSON.stringify(tag)} is not a valid image tag; use 1-128 letters, digits, "_", "." or "-", not starting with "." or "-" (e.g. v1.0.0-252ad69)`,
+        `--tag ${JSON.stringify(tag)} is not a valid image tag; use a release tag: "${RELEASE_TAG_PREFIX}" then up to 127 letters, digits, "_", "." or "-" (e.g. v1.0.0-252ad69)`,
       );
     }
     return value;
@@ -110,27 +114,31 @@ export function setImage(text: string, file: string, target: ImageTarget): { tex
   }
 }
 
-/** Applies the flags to `<dir>/<env>.auto.tfvars` and returns the change; writes only when the value differs. */
-export function setImageInFile(flags: Flags<Key>): ImageChange {
+/**
+ * Applies the flags to `<dir>/<env>.auto.tfvars` and returns the change;
+ * writes only when the value differs. The edit runs under the file's lock and
+ * replaces the file in one rename, so concurrent runs each keep their change.
+ */
+export function setImageInFile(flags: Flags<Key>, lock: LockOptions = {}): ImageChange {
   const target = resolveImage(flags);
   const dir = flags.dir ?? ENVIRONMENTS_DIR;
   const name = tfvarsFile(target.env);
   const file = path.join(dir, name);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`--dir ${JSON.stringify(dir)} has no readable ${name} (${(error as NodeJS.ErrnoException).code}); point --dir at the folder holding it`);
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile()) {
+    throw new UsageError(`--dir ${JSON.stringify(dir)} has no readable ${name} (${stat === undefined ? "ENOENT" : "not a file"}); point --dir at the folder holding it`);
   }
-  const result = setImage(text, file, target);
-  if (result.text !== text) {
-    try {
-      fs.writeFileSync(file, result.text);
-    } catch (error) {
-      throw new OperationError(`cannot write ${file}: ${(error as Error).message}`);
-    }
-  }
-  return result.change;
+  let change: ImageChange | undefined;
+  updateFile(
+    file,
+    (text) => {
+      const result = setImage(text, file, target);
+      change = result.change;
+      return result.text;
+    },
+    lock,
+  );
+  return change!;
 }
 
 /** The line printed for a change. */

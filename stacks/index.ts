@@ -1,15 +1,12 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig } from "../environments";
 import { check } from "../lib/errors";
 import { tfvarsFile } from "../lib/naming";
-import { readTfvars } from "../lib/tfvars";
 import { FoundationStack } from "./foundation-stack";
 import { GatewayStack } from "./gateway-stack";
 import { ServicesStack } from "./services-stack";
 import type { DeploymentStackProps } from "./deployment-stack";
 
+export { loadImages } from "../environments/image-files";
 export { DeploymentStack, type DeploymentStackProps } from "./deployment-stack";
 export { FoundationStack, type FoundationStackProps } from "./foundation-stack";
 export { GatewayStack } from "./gateway-stack";
@@ -43,11 +40,4 @@ export function defineEnvironment(scope: Construct, props: DeploymentStackProps)
     );
   }
   return { foundation, services, gateway };
-}
-
-/** Reads `<dir>/<env>.auto.tfvars` into a name -> value map. */
-export function loadImages(env: EnvironmentConfig, dir: string): Map<string, string> {
-  const file = path.join(dir, tfvarsFile(env));
-  check(fs.existsSync(file), `environments/${tfvarsFile(env)}`, file, "create it with one <service>_image = \"...\" line per deployable");
-  return readTfvars(fs.readFileSync(file, "utf8"), `environments/${tfvarsFile(env)}`);
 }

@@ -8,7 +8,7 @@ import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, rollbackW
 import type { Job, Step, Workflow } from "./model";
 import { publishPermissions, publishTfvars } from "./publish";
 import { failureReportJob } from "./report";
-import { checkoutRepository, installNode, RUN_URL } from "./steps";
+import { authenticate, checkoutRepository, installNode, RUN_URL } from "./steps";
 import { TOOLCHAIN } from "./toolchain";
 
 /** The `workflow_dispatch` input naming the git ref whose images to restore. */
@@ -105,7 +105,9 @@ function rollbackJob(ctx: Context): Job {
   return {
     name: ctx.byPullRequest ? "Propose the images of the ref" : "Commit the images of the ref",
     runsOn: TOOLCHAIN.runner,
-    permissions: ctx.byPullRequest ? publishPermissions(ctx) : { ...publishPermissions(ctx), actions: "write" },
+    // Signed in as the unattended account (read access to the registry): the command checks each restored image still exists.
+    environment: ctx.names.unattended,
+    permissions: ctx.byPullRequest ? { ...publishPermissions(ctx), idToken: "write" } : { ...publishPermissions(ctx), actions: "write", idToken: "write" },
     // The group of the build phases' image updates: a rollback waits for one in progress, never interleaves with it.
     concurrency: imageUpdateConcurrency(env),
     timeoutMinutes: 15,
@@ -115,6 +117,7 @@ function rollbackJob(ctx: Context): Job {
       // Before npm ci: a bad ref fails in seconds, and before any dependency script runs.
       checkRef,
       ...installNode(ctx.infra),
+      ...authenticate(),
       restore,
       publish,
       ...(ctx.byPullRequest ? [] : [startApplies(ctx)]),

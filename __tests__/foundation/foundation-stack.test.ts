@@ -20,6 +20,7 @@ const PINNED = {
     "google_service_account.deployer",
     ...RUNTIME_ACCOUNTS,
     "google_storage_bucket.tofu_state",
+    "google_storage_bucket.tofu_state_access_logs",
     "google_storage_bucket.traditions",
   ].sort(),
   production: [

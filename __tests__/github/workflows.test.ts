@@ -520,13 +520,15 @@ describe("rollback", () => {
   });
 
   it("asks for exactly the permissions it uses", () => {
-    expect(job(staging).permissions).toEqual({ contents: "write", actions: "write" });
-    expect(job(production).permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    // id-token: the command signs in to check each restored image still exists in the registry.
+    expect(job(staging).permissions).toEqual({ contents: "write", actions: "write", "id-token": "write" });
+    expect(job(production).permissions).toEqual({ contents: "write", "pull-requests": "write", "id-token": "write" });
+    expect([job(staging).environment, job(production).environment]).toEqual(["staging", "production-ci"]);
     for (const env of ENVIRONMENTS) {
       expect(rollbackOf(env).permissions).toEqual({});
       expect(rollbackOf(env).jobs.report.permissions).toEqual({ issues: "write" });
-      // It reads git history only: no GitHub environment, no cloud credentials.
-      expect(job(env).environment).toBeUndefined();
+      // Cloud credentials of the unattended account only: it reads the registry, never deploys.
+      expect(job(env).environment).toBe(env.approval.githubEnvironment === undefined ? env.name : `${env.name}-ci`);
     }
   });
 
@@ -595,11 +597,11 @@ describe("rollback", () => {
     expect(staged.steps[0].with!.ref).toBe("develop");
     expect(staged.steps.find((s) => s.uses?.startsWith("peter-evans/create-pull-request@"))!.with).toMatchObject({ base: "develop", branch: "rollback/staging" });
     expect(staged.steps.some((s) => s.run?.includes("gh workflow run"))).toBe(false);
-    expect(staged.permissions).toEqual({ contents: "write", pullRequests: "write" });
+    expect(staged.permissions).toEqual({ contents: "write", pullRequests: "write", idToken: "write" });
     const prod = rollbackJob("production");
     expect(prod.steps.find((s) => s.name === "Commit to main")!.env).toMatchObject({ BRANCH: "main" });
     expect(prod.steps[prod.steps.length - 1].run).toContain("gh workflow run tofu-apply-gateway-production.yml");
-    expect(prod.permissions).toEqual({ contents: "write", actions: "write" });
+    expect(prod.permissions).toEqual({ contents: "write", actions: "write", idToken: "write" });
   });
 });
 
@@ -630,6 +632,7 @@ describe("workflows and the github stack", () => {
         ["tofu-apply-production.yml", "apply", deployer],
         ["tofu-apply-gateway-production.yml", "plan", builder],
         ["tofu-apply-gateway-production.yml", "apply", deployer],
+        ["rollback-production.yml", "rollback", builder],
       ].sort(),
     );
     for (const [file, , account] of accounts.filter(([file]) => file.endsWith("-staging.yml"))) {

@@ -43,14 +43,25 @@ describe("build-args", () => {
   });
 
   it("takes the keys from the services stack of the catalog, not the gateway", () => {
-    expect(urlBuildArgs()).toEqual(SERVICES.map((s) => ({ key: `${s.replace(/-/g, "_")}_url`, arg: `${s.replace(/-/g, "_").toUpperCase()}_URL` })));
+    expect(urlBuildArgs()).toEqual(SERVICES.map((s) => ({ service: s, key: `${s.replace(/-/g, "_")}_url`, arg: `${s.replace(/-/g, "_").toUpperCase()}_URL` })));
   });
 
-  it("accepts any order of keys, a byte-order mark, and https URLs with a port or path", () => {
-    const urls = { ...secret(), meals_service_url: "https://meals-abc123-uk.a.run.app:443/v1/" };
-    const out = buildArgs(staging, `\uFEFF${JSON.stringify(urls)}`, "stdin");
-    expect(out).toHaveLength(7);
-    expect(out[3]).toBe("--build-arg MEALS_SERVICE_URL=https://meals-abc123-uk.a.run.app:443/v1/");
+  it("accepts any order of keys and a byte-order mark", () => {
+    const out = buildArgs(staging, `\uFEFF${JSON.stringify(secret())}`, "stdin");
+    expect(out).toEqual(EXPECTED);
+  });
+
+  it.each([
+    ["another host", "https://meals-abc123-uk.a.run.app"],
+    ["the URL with a trailing slash", `${serviceUrl(staging, "meals-service")}/`],
+    ["production's URL of the service", serviceUrl(production, "meals-service")],
+    ["another service's URL", serviceUrl(staging, "users-service")],
+  ])("fails if an https URL is %s: only the environment's deterministic URLs are accepted", (_what, value) => {
+    const text = JSON.stringify({ ...secret(), meals_service_url: value });
+    expect(() => buildArgs(staging, text, "stdin")).toThrow(UsageError);
+    expect(() => buildArgs(staging, text, "stdin")).toThrow(
+      `stdin is not a valid service-urls-staging secret: not staging's deterministic URL: meals_service_url (${JSON.stringify(value)}, expected https://meals-service-staging-3858903851.us-east4.run.app); expect exactly the keys`,
+    );
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { BUILD_ARGS } from "../../ops/build-args";
 import {
   type CommandSpec,
@@ -14,6 +15,7 @@ import {
 import { HEALTH_CHECK } from "../../ops/health-check";
 import { ROLLBACK } from "../../ops/rollback";
 import { SET_IMAGE } from "../../ops/set-image";
+import { lines, ROOT, runOps } from "./run";
 
 const SPEC: CommandSpec<"env" | "tag"> = {
   name: "demo",
@@ -113,3 +115,30 @@ describe("ops cli", () => {
     expect(() => findService("foo")).toThrow(/^--service "foo" is not a service; use one of agent-service, journal-service, .*, gateway$/);
   });
 });
+
+describe("ops entry points", () => {
+  it("print one line and exit 2 on bad input, with the stack trace only under MINDMIRROR_DEBUG=1", async () => {
+    const args = ["--env", "staging", "--service", "nope", "--tag", "v1"];
+    const [quiet, debug, viaNpm] = await Promise.all([
+      runOps("set-image", args),
+      runOps("set-image", args, "", { MINDMIRROR_DEBUG: "1" }),
+      runNpm(["run", "-s", "set-image", "--", ...args]),
+    ]);
+    const line = 'set-image: --service "nope" is not a service; use one of agent-service, journal-service, habits-service, meals-service, movements-service, practices-service, users-service, gateway';
+    expect(quiet).toEqual({ code: EXIT.usage, stdout: "", stderr: `${line}\n` });
+    expect(viaNpm).toEqual({ code: EXIT.usage, stdout: "", stderr: `${line}\n` });
+    expect(debug.code).toBe(EXIT.usage);
+    expect(lines(debug.stderr)[0]).toBe(line);
+    expect(lines(debug.stderr).some((l) => /^\s+at findService /.test(l))).toBe(true);
+  }, 30_000);
+});
+
+function runNpm(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.MINDMIRROR_DEBUG;
+    execFile("npm", args, { cwd: ROOT, timeout: 30_000, env }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}

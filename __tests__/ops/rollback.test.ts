@@ -4,13 +4,37 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { staging } from "../../environments";
 import { OperationError, UsageError } from "../../ops/cli";
-import { checkImages, describeRollback, diffImages, rollback } from "../../ops/rollback";
+import { checkImages, describeRollback, diffImages, gcloudImageLookup, rollback } from "../../ops/rollback";
 import { SERVICES } from "../../catalog";
 import { imageVariableName } from "../../lib/naming";
 import { renderTfvars, setTfvar } from "../../lib/tfvars";
 import { lines, ROOT, runOps, tempDir } from "./run";
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
+/** An image lookup that finds every image. */
+const present = () => true;
+
+/**
+ * A `gcloud` on PATH that answers `artifacts docker images describe <ref>`:
+ * NOT_FOUND for the refs in FAKE_GCLOUD_MISSING, PERMISSION_DENIED for the
+ * refs in FAKE_GCLOUD_DENIED, else a digest.
+ */
+function fakeGcloud(dir: string): string {
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(
+    path.join(bin, "gcloud"),
+    [
+      "#!/bin/sh",
+      'ref="$5"',
+      'for m in $FAKE_GCLOUD_MISSING; do [ "$m" = "$ref" ] && { echo "ERROR: (gcloud.artifacts.docker.images.describe) NOT_FOUND: Requested entity was not found." >&2; exit 1; }; done',
+      'for m in $FAKE_GCLOUD_DENIED; do [ "$m" = "$ref" ] && { echo "ERROR: (gcloud.artifacts.docker.images.describe) PERMISSION_DENIED: denied" >&2; exit 1; }; done',
+      'echo "sha256:0000"',
+    ].join("\n"),
+    { mode: 0o755 },
+  );
+  return bin;
+}
 /** A known-good staging file of this test's own: the committed one changes with every deploy. */
 const ORIGINAL = renderTfvars(
   SERVICES.map((s) => [imageVariableName(s.name), `${REGISTRY}/${s.image}:${s.stack === "gateway" ? "v1.0.0-1111111" : "v1.0.0-0000000"}`] as const),
@@ -37,10 +61,13 @@ describe("rollback", () => {
   let envDir: string;
   let stagingFile: string;
   let deployed: string;
+  let bin: string;
 
   beforeAll(() => {
     tmp = tempDir("rollback");
-    repo = tmp.dir;
+    repo = path.join(tmp.dir, "repo");
+    fs.mkdirSync(repo);
+    bin = fakeGcloud(tmp.dir);
     envDir = path.join(repo, "environments");
     stagingFile = path.join(envDir, "staging.auto.tfvars");
     git(repo, "init", "-q");
@@ -68,7 +95,7 @@ describe("rollback", () => {
     const head = git(repo, "rev-parse", "HEAD");
     const good = git(repo, "rev-parse", "good").trim();
 
-    const run = await runOps("rollback", ["--env", "staging", "--to", "good", "--dir", envDir]);
+    const run = await runOps("rollback", ["--env", "staging", "--to", "good", "--dir", envDir], "", { PATH: `${bin}:${process.env.PATH}` });
 
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(lines(run.stdout)).toEqual([
@@ -92,34 +119,34 @@ describe("rollback", () => {
   });
 
   it("rolls back one commit with HEAD~1 style refs", () => {
-    const result = rollback({ env: "staging", to: "HEAD~3", dir: envDir });
+    const result = rollback({ env: "staging", to: "HEAD~3", dir: envDir }, present);
     expect(result.written).toBe(true);
     expect(result.changes.map((c) => c.variable)).toEqual(["agent_service_image", "gateway_image"]);
   });
 
   it("fails if the file does not exist at the ref", () => {
-    expect(() => rollback({ env: "production", to: "good", dir: envDir })).toThrow(UsageError);
-    expect(() => rollback({ env: "production", to: "good", dir: envDir })).toThrow(
+    expect(() => rollback({ env: "production", to: "good", dir: envDir }, present)).toThrow(UsageError);
+    expect(() => rollback({ env: "production", to: "good", dir: envDir }, present)).toThrow(
       /^--to "good" \([0-9a-f]{7}\) has no environments\/production\.auto\.tfvars; pick a commit that has it \(git log -- environments\/production\.auto\.tfvars\)$/,
     );
   });
 
   it("fails if the file at the ref is not deployable, and writes nothing", () => {
-    expect(() => rollback({ env: "staging", to: "broken", dir: envDir })).toThrow(
+    expect(() => rollback({ env: "staging", to: "broken", dir: envDir }, present)).toThrow(
       /^--to "broken" is not deployable: environments\/staging\.auto\.tfvars at [0-9a-f]{7}: gateway_image ".*mesh:bad tag" is not valid \(use .*\/mesh:<tag> or .*\); pick another commit$/,
     );
     expect(fs.readFileSync(stagingFile, "utf8")).toBe(deployed);
   });
 
   it("reports nothing to do when the file already matches the ref", () => {
-    const result = rollback({ env: "staging", to: "HEAD", dir: envDir });
+    const result = rollback({ env: "staging", to: "HEAD", dir: envDir }, present);
     expect(result).toMatchObject({ file: "environments/staging.auto.tfvars", written: false, changes: [] });
     expect(describeRollback("HEAD", result)).toEqual([`environments/staging.auto.tfvars already matches HEAD (${result.commit.slice(0, 7)}); nothing changed`]);
   });
 
   it("restores a deleted file and shows every image as new", () => {
     fs.rmSync(stagingFile);
-    const result = rollback({ env: "staging", to: "good", dir: envDir });
+    const result = rollback({ env: "staging", to: "good", dir: envDir }, present);
     expect(result.note).toBe("environments/staging.auto.tfvars did not exist");
     expect(result.changes).toHaveLength(8);
     expect(result.changes[0]).toEqual({ variable: "agent_service_image", from: undefined, to: `${REGISTRY}/agent_service:v1.0.0-0000000` });
@@ -133,15 +160,15 @@ describe("rollback", () => {
     [{ env: "staging", to: "--all" }, UsageError, /^--to "--all" is not a git ref/],
     [{ env: "staging", to: "HEAD", dir: "/nonexistent/environments" }, UsageError, /^--dir "\/nonexistent\/environments" does not exist/],
   ])("fails if the flags are %j", (flags, type, message) => {
-    expect(() => rollback(flags)).toThrow(type);
-    expect(() => rollback(flags)).toThrow(message);
+    expect(() => rollback(flags, present)).toThrow(type);
+    expect(() => rollback(flags, present)).toThrow(message);
   });
 
   it("fails with an operation error outside a git work tree", () => {
     const outside = tempDir("not-a-repo");
     try {
-      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir })).toThrow(OperationError);
-      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir })).toThrow(/^--dir ".*" is not inside a git work tree \(git rev-parse --show-prefix failed: fatal: not a git repository/);
+      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir }, present)).toThrow(OperationError);
+      expect(() => rollback({ env: "staging", to: "HEAD", dir: outside.dir }, present)).toThrow(/^--dir ".*" is not inside a git work tree \(git rev-parse --show-prefix failed: fatal: not a git repository/);
     } finally {
       outside.remove();
     }
@@ -167,5 +194,41 @@ describe("rollback", () => {
       { variable: "gateway_image", from: "g1", to: "g2" },
       { variable: "x_image", from: "a", to: undefined },
     ]);
+  });
+
+  describe("checks that each image it would restore still exists", () => {
+    it("fails with one line naming the missing image, through the real command and gcloud, and writes nothing", async () => {
+      const gone = `${REGISTRY}/mesh:v1.0.0-1111111`;
+      const run = await runOps("rollback", ["--env", "staging", "--to", "good", "--dir", envDir], "", { PATH: `${bin}:${process.env.PATH}`, FAKE_GCLOUD_MISSING: gone });
+      expect(run.code).toBe(2);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(new RegExp(`^rollback: --to "good" \\([0-9a-f]{7}\\) names images the registry no longer has: gateway_image ${gone.replace(/[.]/g, "\\.")}; pick a later commit \\(git log -- environments/staging\\.auto\\.tfvars\\)$`)),
+      ]);
+      expect(fs.readFileSync(stagingFile, "utf8")).toBe(deployed);
+    });
+
+    it("asks only about the images it changes", () => {
+      const asked: string[] = [];
+      rollback({ env: "staging", to: "good", dir: envDir }, (ref) => (asked.push(ref), true));
+      expect(asked).toEqual([`${REGISTRY}/agent_service:v1.0.0-0000000`, `${REGISTRY}/mesh:v1.0.0-1111111`]);
+    });
+
+    it("skips the check with --image-check off, and refuses another mode", () => {
+      expect(rollback({ env: "staging", to: "good", dir: envDir, "image-check": "off" }, () => false).written).toBe(true);
+      expect(() => rollback({ env: "staging", to: "good", dir: envDir, "image-check": "maybe" })).toThrow(/^--image-check "maybe" is not a mode; use gcloud or off$/);
+    });
+
+    it("reads gcloud's answer: found, NOT_FOUND, or an error that leaves it unknown", () => {
+      const gcloud = path.join(bin, "gcloud");
+      fs.writeFileSync(path.join(bin, "with-env"), `#!/bin/sh\nFAKE_GCLOUD_MISSING="${REGISTRY}/a:v1" FAKE_GCLOUD_DENIED="${REGISTRY}/b:v1" exec ${gcloud} "$@"\n`, { mode: 0o755 });
+      const ask = gcloudImageLookup(path.join(bin, "with-env"));
+      expect(ask(`${REGISTRY}/c:v1`)).toBe(true);
+      expect(ask(`${REGISTRY}/a:v1`)).toBe(false);
+      expect(() => ask(`${REGISTRY}/b:v1`)).toThrow(OperationError);
+      expect(() => ask(`${REGISTRY}/b:v1`)).toThrow(/failed: ERROR: \(gcloud\.artifacts\.docker\.images\.describe\) PERMISSION_DENIED/);
+      expect(() => gcloudImageLookup(path.join(tmp.dir, "no-bin", "gcloud"))(`${REGISTRY}/c:v1`)).toThrow(
+        /^gcloud is not installed, so the restored images cannot be checked; install it, or pass --image-check off$/,
+      );
+    });
   });
 });

@@ -19,12 +19,12 @@ export interface RunResult {
 }
 
 /** Runs `node --import tsx ops/<command>.ts ...args`, feeding `input` on stdin. */
-export function runOps(command: string, args: readonly string[], input = ""): Promise<RunResult> {
+export function runOps(command: string, args: readonly string[], input = "", env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       ["--import", "tsx", path.join("ops", `${command}.ts`), ...args],
-      { cwd: ROOT, timeout: 20_000 },
+      { cwd: ROOT, timeout: 20_000, env: { ...withoutDebug(process.env), ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -43,4 +43,10 @@ export function lines(text: string): string[] {
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ops-${prefix}-`));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function withoutDebug(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.MINDMIRROR_DEBUG;
+  return copy;
 }

@@ -3,8 +3,11 @@ import * as path from "node:path";
 import { production, staging } from "../../environments";
 import { UsageError } from "../../ops/cli";
 import { resolveImage, setImage, setImageInFile } from "../../ops/set-image";
-import { readTfvars } from "../../lib/tfvars";
 import { lines, ROOT, runOps, tempDir } from "./run";
+import { spawnSync } from "node:child_process";
+import { SERVICES } from "../../catalog";
+import { imageVariableName } from "../../lib/naming";
+import { readTfvars } from "../../lib/tfvars";
 
 const REAL = path.join(ROOT, "environments");
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -74,8 +77,8 @@ describe("set-image", () => {
       variable: "agent_service_image",
       image: "us-east4-docker.pkg.dev/mindmirror-prod/mindmirror/agent_service:v2.0.0-1234567",
     });
-    expect(resolveImage({ env: "staging", service: "gateway", tag: "_a.B-9" }).image).toBe(`${STAGING_REGISTRY}/mesh:_a.B-9`);
-    expect(resolveImage({ env: "staging", service: "gateway", tag: "a".repeat(128) }).env).toBe(staging);
+    expect(resolveImage({ env: "staging", service: "gateway", tag: "v_a.B-9" }).image).toBe(`${STAGING_REGISTRY}/mesh:v_a.B-9`);
+    expect(resolveImage({ env: "staging", service: "gateway", tag: `v${"a".repeat(127)}` }).env).toBe(staging);
   });
 
   it.each([
@@ -84,11 +87,13 @@ describe("set-image", () => {
     [{ env: "staging", tag: "v1" }, /^--service is required; use one of agent-service/],
     [{ env: "staging", service: "gateway" }, /^--tag or --digest is required; give --tag <tag>/],
     [{ env: "staging", service: "gateway", tag: "v1", digest: DIGEST }, /^--tag "v1" and --digest "sha256:0123.*" are both given; give only one$/],
-    [{ env: "staging", service: "gateway", tag: ".v1" }, /^--tag ".v1" is not a valid image tag; use 1-128 letters/],
+    [{ env: "staging", service: "gateway", tag: ".v1" }, /^--tag ".v1" is not a valid image tag; use a release tag: "v" then up to 127 letters/],
+    [{ env: "staging", service: "gateway", tag: "1.0.0-252ad69" }, /^--tag "1\.0\.0-252ad69" is not a valid image tag; use a release tag: "v"/],
+    [{ env: "staging", service: "gateway", tag: "latest" }, /^--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag/],
     [{ env: "staging", service: "gateway", tag: "v1 2" }, /^--tag "v1 2" is not a valid image tag/],
     [{ env: "staging", service: "gateway", tag: "v1@sha256:abc" }, /^--tag "v1@sha256:abc" is not a valid image tag/],
     [{ env: "staging", service: "gateway", tag: "" }, /^--tag "" is not a valid image tag/],
-    [{ env: "staging", service: "gateway", tag: "a".repeat(129) }, /^--tag "a{129}" is not a valid image tag/],
+    [{ env: "staging", service: "gateway", tag: `v${"a".repeat(128)}` }, /^--tag "va{128}" is not a valid image tag/],
     [{ env: "staging", service: "gateway", digest: DIGEST.toUpperCase().replace("SHA", "sha") }, /^--digest "sha256:0123456789ABCDEF.*" is not an image digest; use sha256: followed by 64 lowercase hex digits$/],
     [{ env: "staging", service: "gateway", digest: "sha256:abc" }, /^--digest "sha256:abc" is not an image digest/],
     [{ env: "staging", service: "gateway", digest: DIGEST.slice(7) }, /is not an image digest/],
@@ -124,5 +129,39 @@ describe("set-image", () => {
     const change = setImageInFile({ env: "production", service: "gateway", tag, digest, dir: tmp.dir });
     expect(change.from).toBe(change.to);
     expect(fs.statSync(file).mtimeMs).toBe(0);
+  });
+
+  it("keeps every update when runs on one file overlap", async () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const services = SERVICES.map((s) => s.name);
+    const runs = await Promise.all(
+      services.map((service, i) => runOps("set-image", ["--env", "staging", "--service", service, "--tag", `v9.9.${i}-concurrent`, "--dir", tmp.dir])),
+    );
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual(services.map(() => [0, ""]));
+    const values = readTfvars(fs.readFileSync(file, "utf8"), "staging");
+    services.forEach((service, i) => expect(values.get(imageVariableName(service))).toMatch(new RegExp(`:v9\\.9\\.${i}-concurrent$`)));
+    expect(fs.readdirSync(tmp.dir).sort()).toEqual(["production.auto.tfvars", "staging.auto.tfvars"]);
+  }, 60_000);
+
+  it("waits for a lock held by a live process, and takes over one whose process is gone", () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const before = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(`${file}.lock`, `${process.pid}\n`);
+    expect(() => setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: tmp.dir }, { timeoutMs: 150, pollMs: 20 })).toThrow(
+      new RegExp(`^.*staging\\.auto\\.tfvars\\.lock is held by process ${process.pid} for over 150 ms; wait for it`),
+    );
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+
+    const gone = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+    fs.writeFileSync(`${file}.lock`, `${gone}\n`);
+    expect(setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: tmp.dir }, { timeoutMs: 150 }).to).toBe(`${STAGING_REGISTRY}/mesh:v2`);
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("replaces the file in one rename, so a reader never sees half of it", () => {
+    const file = path.join(tmp.dir, "staging.auto.tfvars");
+    const inode = fs.statSync(file).ino;
+    setImageInFile({ env: "staging", service: "gateway", tag: "v3", dir: tmp.dir });
+    expect(fs.statSync(file).ino).not.toBe(inode);
   });
 });

@@ -3,22 +3,23 @@ import { ArtifactRegistryRepositoryIamMember } from "@cdktf/provider-google/lib/
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
+import { RELEASE_TAG_PREFIX } from "../../lib/images";
 import { environmentLabels, registryUrl } from "../../lib/naming";
 import { importExisting } from "../import-existing";
 
 /**
- * Versions of each image kept whatever their age: the rollback window. A
- * rollback re-applies an earlier tfvars file, so its image must still exist;
- * ten deploys back is further than anyone has rolled back.
+ * Versions of each image kept whatever their age or tags: besides every
+ * release, the last pushes made by hand, so a rollback to one of those still
+ * finds it.
  */
 export const ROLLBACK_VERSIONS = 10;
 /** Untagged images (a failed or superseded push) go after a week, time enough to notice and re-tag one. */
 export const UNTAGGED_MAX_AGE = "604800s";
 /**
- * Tagged images older than this are deleted unless they are among the
- * {@link ROLLBACK_VERSIONS} most recent of their image. Without a delete
- * rule for tagged images the keep rule would keep nothing extra: Artifact
- * Registry's keep policies only exempt versions from delete policies.
+ * Tagged images older than this are deleted unless a keep rule exempts them:
+ * a release tag, or being among the {@link ROLLBACK_VERSIONS} most recent of
+ * their image. (Artifact Registry's keep policies only exempt versions from
+ * delete policies.)
  */
 export const TAGGED_MAX_AGE = "2592000s";
 
@@ -40,7 +41,8 @@ export interface ImageRegistryProps {
 /**
  * The environment's Docker repository (`mindmirror`): immutable tags, so a
  * tag in a tfvars file always means the image that was reviewed; cleanup
- * that keeps a rollback window; protected from `tofu destroy`.
+ * that never deletes a release (the only images a tfvars file may name) and
+ * keeps a window of other pushes; protected from `tofu destroy`.
  */
 export class ImageRegistry extends Construct {
   readonly repository: ArtifactRegistryRepository;
@@ -75,6 +77,9 @@ export class ImageRegistry extends Construct {
         { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: UNTAGGED_MAX_AGE } },
         { id: "delete-old-tagged", action: "DELETE", condition: { tagState: "TAGGED", olderThan: TAGGED_MAX_AGE } },
         { id: "keep-rollback-window", action: "KEEP", mostRecentVersions: { keepCount: keepVersions } },
+        // Image variables accept only release tags (lib/images), so every image a tfvars file on any
+        // branch names, today or at a commit a rollback restores, carries one and is never cleaned up.
+        { id: "keep-releases", action: "KEEP", condition: { tagState: "TAGGED", tagPrefixes: [RELEASE_TAG_PREFIX] } },
       ],
       // Deleting the repository deletes every image, including the ones running.
       lifecycle: { preventDestroy: true },

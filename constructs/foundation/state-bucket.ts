@@ -29,11 +29,34 @@ export function statePrefixCondition(bucket: string, prefixes: readonly string[]
   return clauses.join(" || ");
 }
 
+/**
+ * Deleted and replaced state versions stay restorable this long: GCS keeps a
+ * deleted object (a noncurrent version included) in soft delete, where only
+ * `storage.objects.restore` brings it back and nobody can remove it early,
+ * and only `storage.buckets.update`, which no CI account holds, changes it.
+ */
+export const STATE_SOFT_DELETE_SECONDS = 30 * 24 * 3600;
+/**
+ * A replaced state version is kept this many days, one more than the
+ * 30 days any earlier state must stay restorable: the version current 30
+ * days ago was replaced at most 30 days ago.
+ */
+export const STATE_NONCURRENT_DAYS = 31;
+/** Usage logs of the state bucket are kept a year, then deleted. */
+export const ACCESS_LOG_DAYS = 365;
+/** GCS writes usage logs as this group; it needs to create objects in the log bucket. */
+export const STORAGE_ANALYTICS_MEMBER = "group:cloud-storage-analytics@google.com";
+
 /** Props of {@link StateBucket}. */
 export interface StateBucketProps {
   readonly environment: EnvironmentConfig;
   /** Location of the bucket; it cannot change without replacing the bucket. */
   readonly location: string;
+  /**
+   * Where usage logs go: a bucket created for them beside the state bucket.
+   * @default - the environment's backend.managedBucket.accessLogs, else no logs
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix?: string };
   /**
    * Adopt the bucket that exists in the live project.
    * @default false - create it
@@ -43,22 +66,52 @@ export interface StateBucketProps {
 
 /**
  * The OpenTofu state bucket (`mindmirror-tofu-state`), shared by every
- * environment under its own prefix: versioned, so a bad apply can be rolled
- * back to the previous state; private by construction (public access
- * prevention, IAM only); never destroyed by tofu.
+ * environment under its own prefix: versioned, with every state of the last
+ * 30 days restorable (noncurrent versions kept 31 days, deletions held in
+ * soft delete for 30), so a bad apply can be rolled back to an earlier
+ * state; private by construction (public access prevention, IAM only); its
+ * usage logged where the environment says; never destroyed by tofu.
  */
 export class StateBucket extends Construct {
   readonly bucket: StorageBucket;
+  /** Present where the environment asks for access logs. */
+  readonly logBucket?: StorageBucket;
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
     const env = props.environment;
+    const accessLogs = props.accessLogs ?? env.backend.managedBucket?.accessLogs;
+    if (accessLogs !== undefined) {
+      check(accessLogs.bucket !== env.backend.bucket, "StateBucket accessLogs.bucket", accessLogs.bucket, "logs go to a bucket of their own; use another name");
+      this.logBucket = new StorageBucket(this, "access-logs", {
+        project: env.project.id,
+        name: accessLogs.bucket,
+        location: props.location,
+        storageClass: "STANDARD",
+        publicAccessPrevention: "enforced",
+        uniformBucketLevelAccess: true,
+        forceDestroy: false,
+        labels: { ...env.labels, purpose: "tofu-state-access-logs" },
+        lifecycleRule: [{ action: { type: "Delete" }, condition: { age: ACCESS_LOG_DAYS } }],
+        // The record of who touched the state.
+        lifecycle: { preventDestroy: true },
+      });
+      this.logBucket.overrideLogicalId("tofu_state_access_logs");
+      new StorageBucketIamMember(this, "access-logs-writer", {
+        bucket: this.logBucket.name,
+        role: "roles/storage.objectCreator",
+        member: STORAGE_ANALYTICS_MEMBER,
+      }).overrideLogicalId("tofu_state_access_logs_writer");
+    }
     this.bucket = new StorageBucket(this, "bucket", {
       project: env.project.id,
       name: env.backend.bucket,
       location: props.location,
       storageClass: "STANDARD",
       versioning: { enabled: true },
+      softDeletePolicy: { retentionDurationSeconds: STATE_SOFT_DELETE_SECONDS },
+      lifecycleRule: [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: STATE_NONCURRENT_DAYS } }],
+      logging: this.logBucket === undefined ? undefined : { logBucket: this.logBucket.name, logObjectPrefix: accessLogs?.prefix ?? env.backend.bucket },
       publicAccessPrevention: "enforced",
       // Object ACLs off: access is bucket IAM alone, which IAM conditions need.
       uniformBucketLevelAccess: true,

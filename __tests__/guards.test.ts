@@ -1,0 +1,214 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { SERVICES, type ServiceDefinition } from "../catalog";
+import { ENVIRONMENTS, production, staging, type EnvironmentConfig } from "../environments";
+import { validateEnvironments } from "../environments/guards";
+import { loadImages } from "../environments/image-files";
+import { environmentSources } from "../environments/sources";
+import { ConfigErrors } from "../lib/errors";
+import { withEnv } from "./helpers";
+
+const GITHUB_STATE = { owner: "the github stack", bucket: "mindmirror-tofu-state", prefix: "github" };
+const check = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES) => () =>
+  validateEnvironments(envs, { catalog, otherStates: [GITHUB_STATE], sources: environmentSources(path.join(__dirname, "..", "environments")) });
+
+/** The lines an invalid set of environments reports. */
+function problems(envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES): string[] {
+  try {
+    check(envs, catalog)();
+  } catch (error) {
+    return (error as Error).message.split("\n");
+  }
+  return [];
+}
+
+/** A third environment in a project of its own, valid beside staging and production. */
+const qa: EnvironmentConfig = {
+  ...staging,
+  name: "qa",
+  project: { id: "mindmirror-qa", number: "123456789" },
+  branch: "qa",
+  naming: { serviceSuffix: "-qa", accountSuffix: "-qa" },
+  backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/qa" },
+  ci: { ...staging.ci, deployerAccountId: "github-actions-qa" },
+};
+
+describe("validateEnvironments", () => {
+  it("accepts today's environments, and a third one in a project of its own", () => {
+    expect(check(ENVIRONMENTS)).not.toThrow();
+    expect(check([...ENVIRONMENTS, qa])).not.toThrow();
+  });
+
+  describe("state prefixes", () => {
+    it("fails if two environments share a prefix", () => {
+      const bad = withEnv(staging, { backend: { ...staging.backend, prefix: "envs/production" } });
+      expect(problems([bad, production])).toEqual([
+        'environments.staging.backend.prefix: "envs/production" overlaps production\'s ("envs/production"); give each environment its own prefix, such as "envs/<name>"',
+      ]);
+    });
+
+    it("fails if one prefix lies beneath another's, but not for a mere common start", () => {
+      expect(problems([staging, withEnv(qa, { backend: { ...qa.backend, prefix: "envs/staging/qa" } })])).toEqual([
+        expect.stringMatching(/^environments\.staging\.backend\.prefix: "envs\/staging" overlaps qa's \("envs\/staging\/qa"\)/),
+      ]);
+      expect(problems([staging, withEnv(qa, { backend: { ...qa.backend, prefix: "envs/staging-qa" } })])).toEqual([]);
+    });
+
+    it("allows the same prefix in another bucket", () => {
+      expect(problems([staging, withEnv(qa, { backend: { ...qa.backend, bucket: "other-state", prefix: "envs/staging" } })])).toEqual([]);
+    });
+
+    it("fails if an environment's prefix overlaps the github stack's state", () => {
+      expect(problems([withEnv(qa, { backend: { ...qa.backend, prefix: "github/qa" } })])).toEqual([
+        expect.stringMatching(/^environments\.qa\.backend\.prefix: "github\/qa" overlaps the state of the github stack \("github"\); give each environment a prefix of its own/),
+      ]);
+    });
+  });
+
+  describe("projects", () => {
+    const sameProject = withEnv(qa, { project: { ...staging.project } });
+
+    it("fails if two environments share a project without saying so", () => {
+      expect(problems([staging, sameProject])).toEqual(
+        expect.arrayContaining([
+          'environments.staging.project.id: "mindmirror-69" is also the project of qa; give each environment its own project, or share it on purpose: list qa in project.sharedWith of staging (and staging in theirs)',
+          expect.stringMatching(/^environments\.qa\.project\.id: "mindmirror-69" is also the project of staging;/),
+        ]),
+      );
+    });
+
+    it("fails if shared on purpose but the foundations would manage the same registry and pool", () => {
+      const a = withEnv(staging, { project: { ...staging.project, sharedWith: ["qa"] } });
+      const b = withEnv(sameProject, { project: { ...sameProject.project, sharedWith: ["staging"] } });
+      expect(problems([a, b])).toEqual([
+        'environments.qa.registry.repository: "us-east4/mindmirror" is also the registry of staging in project "mindmirror-69"; each environment\'s foundation manages its own repository; use another repository id',
+        'environments.qa.ci.workloadIdentityPool: "github-pool" is also the Workload Identity pool of staging in project "mindmirror-69"; each environment\'s foundation manages its own pool; use another pool id',
+      ]);
+      const apart = withEnv(b, { registry: { ...b.registry, repository: "mindmirror-qa" }, ci: { ...b.ci, workloadIdentityPool: "github-pool-qa" } });
+      expect(problems([a, apart])).toEqual([]);
+    });
+
+    it("fails if sharedWith names an environment in another project, or one project has two numbers", () => {
+      const a = withEnv(staging, { project: { ...staging.project, sharedWith: ["production"] } });
+      expect(problems([a, production])).toEqual([
+        'environments.staging.project.sharedWith: "production" does not share this project; list only environments whose project.id is "mindmirror-69": none',
+      ]);
+      expect(problems([staging, withEnv(qa, { project: { id: "mindmirror-qa", number: staging.project.number } })])).toEqual([
+        'environments.qa.project.number: "3858903851" is also the number of project "mindmirror-69"; a project number belongs to one project id; check mindmirror-69 and mindmirror-qa in the console',
+      ]);
+    });
+  });
+
+  describe("account ids", () => {
+    it("fails if a CI account id is a runtime account id of its environment", () => {
+      expect(problems([withEnv(staging, { ci: { ...staging.ci, deployerAccountId: "gateway-staging" } })])).toEqual([
+        'environments.staging.ci.deployerAccountId: "gateway-staging" is also the runtime account of "gateway" in staging in project "mindmirror-69"; give each CI account an id of its own, such as "github-actions-staging", never a runtime account\'s',
+      ]);
+      expect(problems([withEnv(production, { ci: { ...production.ci, builderAccountId: "users-service-production" } })])).toEqual([
+        expect.stringMatching(/^environments\.production\.ci\.builderAccountId: "users-service-production" is also the runtime account of "users-service" in production/),
+      ]);
+    });
+
+    it("fails if environments sharing a project collide on account ids or Cloud Run names", () => {
+      const a = withEnv(staging, { project: { ...staging.project, sharedWith: ["qa"] } });
+      const b = withEnv(qa, {
+        project: { ...staging.project, sharedWith: ["staging"] },
+        registry: { ...qa.registry, repository: "mindmirror-qa" },
+        naming: { serviceSuffix: "-staging", accountSuffix: "-qa" },
+        ci: { ...qa.ci, workloadIdentityPool: "github-pool-qa", deployerAccountId: "github-actions-staging" },
+      });
+      const lines = problems([a, b]);
+      expect(lines).toContain('environments.qa.naming.serviceSuffix: "agent-service-staging" is also the Cloud Run service "agent-service" of staging in project "mindmirror-69"; give each environment in a shared project its own naming suffixes');
+      expect(lines).toContain(
+        'environments.qa.ci.deployerAccountId: "github-actions-staging" is also the deployer of staging in project "mindmirror-69"; give each CI account an id of its own, such as "github-actions-qa", never a runtime account\'s',
+      );
+      expect(lines).toHaveLength(SERVICES.length + 1);
+    });
+  });
+
+  it("fails if a second environment manages the state bucket", () => {
+    expect(problems([staging, withEnv(production, { backend: { ...production.backend, managedBucket: { location: "US" } } })])).toEqual([
+      'environments.production.backend.managedBucket: {"location":"US"} manages bucket "mindmirror-tofu-state", which staging already manages; remove it here: one environment manages bucket "mindmirror-tofu-state" (the one whose project holds it), the others only use it',
+    ]);
+  });
+
+  describe("catalog values reaching the JSON: refused, never escaped", () => {
+    const withEnvValue = (value: ServiceDefinition["env"][string]) =>
+      SERVICES.map((s) => (s.name === "habits-service" ? { ...s, env: { ...s.env, EXTRA: value } } : s));
+
+    it.each([['${file("/etc/hostname")}'], ["%{ if true }x%{ endif }"], ["a${b}"]])("fails on %s", (value) => {
+      expect(problems(ENVIRONMENTS, withEnvValue(value))).toEqual([
+        `catalog "habits-service".env.EXTRA: ${JSON.stringify(value)} holds a template sequence; OpenTofu would evaluate it on the machine that runs the plan; write the value without \${ or %{ (a secret belongs in secretEnv)`,
+      ]);
+    });
+
+    it("checks a value derived from the environment as each environment renders it", () => {
+      expect(problems(ENVIRONMENTS, withEnvValue((e) => (e.name === "production" ? "${path.cwd}" : "ok")))).toEqual([
+        expect.stringMatching(/^catalog "habits-service"\.env\.EXTRA in production: "\$\{path\.cwd\}" holds a template sequence/),
+      ]);
+    });
+
+    it("lets a lone $ or % through", () => {
+      expect(problems(ENVIRONMENTS, withEnvValue("50% of $5"))).toEqual([]);
+    });
+  });
+
+  describe("reserved ids", () => {
+    it.each([
+      [{ ci: { ...staging.ci, workloadIdentityPool: "gcp-github" } }, /^environments\.staging\.ci\.workloadIdentityPool: "gcp-github" is not valid; the prefix "gcp-" is reserved by Google/],
+      [{ ci: { ...staging.ci, workloadIdentityProvider: "gcp-oidc" } }, /^environments\.staging\.ci\.workloadIdentityProvider: "gcp-oidc" is not valid; the prefix "gcp-" is reserved by Google/],
+      [{ project: { ...staging.project, id: "my-google-app" } }, /^environments\.staging\.project\.id: "my-google-app" is not valid; GCP does not allow "google" in a project id/],
+    ] as const)("fails on %j", (patch, message) => {
+      expect(problems([withEnv(staging, patch as Partial<EnvironmentConfig>)])).toEqual([expect.stringMatching(message)]);
+    });
+  });
+
+  it("names the file and the field of a duplicate environment name", () => {
+    expect(problems([staging, withEnv(production, { name: "staging" })])).toEqual([
+      'ENVIRONMENTS[1] name: "staging" is already the name of the environment in environments/staging.ts; give each environment its own name',
+    ]);
+    // Found through the modules of environments/: the real objects name their files.
+    const sources = environmentSources(path.join(__dirname, "..", "environments"));
+    expect([sources.get(staging), sources.get(production)]).toEqual(["environments/staging.ts", "environments/production.ts"]);
+  });
+
+  it("reports every problem at once, one line each, and checks names before anything built from them", () => {
+    const bad = withEnv(staging, { name: "../../etc", region: "nowhere" });
+    let error: unknown;
+    try {
+      check([bad, withEnv(production, { ci: { ...production.ci, workloadIdentityPool: "gcp-x" } })])();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigErrors);
+    expect((error as ConfigErrors).message.split("\n")).toEqual([
+      expect.stringMatching(/^environments\.<env>\.name: "\.\.\/\.\.\/etc" is not valid/),
+      expect.stringMatching(/^environments\.\.\.\/\.\.\/etc\.region: "nowhere" is not valid/),
+      expect.stringMatching(/^environments\.production\.ci\.workloadIdentityPool: "gcp-x" is not valid/),
+    ]);
+  });
+});
+
+describe("loadImages", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mindmirror-images-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("checks the environment's name before reading a file named after it", () => {
+    // "../escaped" would reach <dir>/escaped.auto.tfvars from <dir>/sub, a readable file.
+    fs.mkdirSync(path.join(dir, "sub"));
+    fs.writeFileSync(path.join(dir, "escaped.auto.tfvars"), 'gateway_image = "x"\n');
+    expect(() => loadImages(withEnv(staging, { name: "../escaped" }), path.join(dir, "sub"))).toThrow(/^environments\.<env>\.name: "\.\.\/escaped" is not valid/);
+  });
+
+  it("fails if the tfvars path is a folder", () => {
+    fs.mkdirSync(path.join(dir, "staging.auto.tfvars"));
+    expect(() => loadImages(staging, dir)).toThrow(
+      /^environments\/staging\.auto\.tfvars: ".*staging\.auto\.tfvars" is not valid; it is a folder, not a file; remove the folder and create the file/,
+    );
+  });
+
+  it("fails if the tfvars file is missing", () => {
+    expect(() => loadImages(production, dir)).toThrow(/^environments\/production\.auto\.tfvars: ".*" is not valid; create it with one <service>_image/);
+  });
+});
