@@ -74,6 +74,8 @@ export const GITHUB: GithubConfig = {
     { name: "gateway", color: "5319e7", description: "Concerns the GraphQL mesh gateway" },
     { name: "success", color: "0e8a16", description: "A deployment succeeded" },
     { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" },
+    { name: "drift", color: "c5def5", description: "A stack differs from its code (daily drift detection)" },
+    { name: "allow-destroy", color: "e11d21", description: "A reviewer allows this PR's plan to replace or destroy stateful resources" },
   ],
   // Today's layout of the application repository (from its build workflow).
   appImages: {
