@@ -3,6 +3,7 @@ import type { ServiceDefinition } from "../catalog";
 import { backendConfigFile, stackName, urlOutputName, type StackKind } from "../lib/naming";
 import { phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
+import { showPlanSummary } from "./plan-summary";
 import { reportJob } from "./report";
 import { authenticate, checkoutRepository, installNode, setupTofu, synth, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
@@ -26,7 +27,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     runsOn: TOOLCHAIN.runner,
     if: startCondition(ctx, phase),
     environment: ctx.names.unattended,
-    permissions: { contents: "read", idToken: "write" },
+    // pull-requests: read finds the allow-destroy label where the environment protects its resources.
+    permissions: { contents: "read", idToken: "write", ...(env.deletionProtection ? { pullRequests: "read" as const } : {}) },
     timeoutMinutes: 20,
     outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}" },
     steps: [
@@ -60,13 +62,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
           "",
         ].join("\n"),
       },
-      {
-        // What the approver reads before approving.
-        name: "Show the plan in the run summary",
-        if: "steps.plan.outputs.changes == 'true'",
-        workingDirectory: dir,
-        run: [`{ echo "### Plan of ${stack}"; echo '\`\`\`'; tofu show -no-color plan.tfplan; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"`, ""].join("\n"),
-      },
+      // What the approver reads before approving; fails the job on a protected replace or destroy.
+      showPlanSummary(ctx, stack, dir),
       {
         // The whole folder but the provider cache: config, tfvars, backend file, lock file, plan.
         name: "Keep the saved plan for the apply job",
