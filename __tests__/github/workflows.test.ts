@@ -11,6 +11,7 @@ import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
 import {
+  driftTargets,
   GENERATED_HEADER,
   generateWorkflows,
   phaseWorkflowFile,
@@ -70,10 +71,11 @@ const runScript = (job: YamlJob) => job.steps.map((s) => s.run ?? "").join("\n")
 const stepIndex = (job: YamlJob, predicate: (s: YamlStep) => boolean) => job.steps.findIndex(predicate);
 
 describe("workflow files", () => {
-  it("are generated for every phase of every environment and its rollback, plus the pull-request checks", () => {
+  it("are generated for every phase of every environment and its rollback, plus the pull-request checks and the drift detection", () => {
     expect(allFiles).toEqual([
       "pull-request.yml",
       ...ENVIRONMENTS.flatMap((env) => [...([1, 2, 3, 4] as const).map((p) => phaseWorkflowFile(env, p)), rollbackWorkflowFile(env)]),
+      "drift.yml",
     ]);
     expect(allFiles).toContain("tofu-apply-gateway-production.yml");
     expect(allFiles).toEqual(expect.arrayContaining(["rollback-staging.yml", "rollback-production.yml"]));
@@ -194,7 +196,8 @@ describe("apply phases", () => {
 
   it("runs every tofu plan without the state lock, and every apply with it", () => {
     const commands = allJobs.flatMap((j) => runScript(j.job).split("\n").filter((line) => /^tofu (plan|apply)\b/.test(line)));
-    expect(commands.filter((c) => c.startsWith("tofu plan"))).toHaveLength(ENVIRONMENTS.length * 2);
+    // Two apply phases per environment, and the drift detection's plans.
+    expect(commands.filter((c) => c.startsWith("tofu plan"))).toHaveLength(ENVIRONMENTS.length * 2 + driftTargets(ENVIRONMENTS).length);
     for (const command of commands) expect([command, command.includes("-lock=false")]).toEqual([command, command.startsWith("tofu plan")]);
   });
 
