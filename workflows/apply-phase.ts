@@ -3,6 +3,7 @@ import type { ServiceDefinition } from "../catalog";
 import { backendConfigFile, stackName, urlOutputName, type StackKind } from "../lib/naming";
 import { phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
+import { autoRollback, gatewayFailureDetails, recordHealthyJob, restoreHealthyJob, serviceHealthCheck, servingFacts, servingOutputs } from "./health";
 import { showPlanSummary } from "./plan-summary";
 import { reportJob } from "./report";
 import { authenticate, checkoutRepository, installNode, setupTofu, synth, tofuInit } from "./steps";
@@ -14,13 +15,15 @@ const LOCK_TIMEOUT = "5m";
 const PLAN_RETENTION_DAYS = 3;
 
 /** Phases 2 and 4: plan one stack unattended, then apply the saved plan in the deploy environment. */
-export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways: readonly ServiceDefinition[] = []): Workflow {
+export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployables: readonly ServiceDefinition[]): Workflow {
   const { env } = ctx;
   const stack = stackName(env, kind);
   const dir = `cdktf.out/stacks/${stack}`;
   const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
   const artifact = `plan-${stack}`;
   const gateway = phase === 4;
+  const gateways = gateway ? deployables : [];
+  const rollsBack = gateway && autoRollback(ctx);
 
   const plan: Job = {
     name: `Plan ${stack}`,
@@ -28,9 +31,15 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     if: startCondition(ctx, phase),
     environment: ctx.names.unattended,
     // pull-requests: read finds the allow-destroy label where the environment protects its resources.
-    permissions: { contents: "read", idToken: "write", ...(env.deletionProtection ? { pullRequests: "read" as const } : {}) },
+    // actions: read finds the last good ref of a gated gateway (health.ts).
+    permissions: {
+      contents: "read",
+      idToken: "write",
+      ...(env.deletionProtection ? { pullRequests: "read" as const } : {}),
+      ...(gateway && ctx.names.gated ? { actions: "read" as const } : {}),
+    },
     timeoutMinutes: 20,
-    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}" },
+    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}", ...(gateway ? servingOutputs(ctx) : {}) },
     steps: [
       // The branch, not the triggering commit: a workflow_run job's own ref is the default branch.
       checkoutRepository(env.branch),
@@ -39,6 +48,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
       synth(),
       setupTofu(),
       ...authenticate(),
+      ...(gateway ? servingFacts(ctx, gateways[0]) : []),
       tofuInit(dir, backend),
       {
         // <env>.auto.tfvars in the stack folder is loaded without -var-file.
@@ -84,6 +94,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     ? [
         {
           name: "Health check",
+          id: "health",
           run: [
             `url="$(tofu -chdir=${dir} output -raw ${urlOutputName(gateways[0].name)})"`,
             `npm run -s health-check -- --url "$url" --path ${gateways[0].healthPath ?? "/health"} --tries 3 --delay 10s`,
@@ -91,7 +102,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
           ].join("\n"),
         },
       ]
-    : [];
+    : [serviceHealthCheck(ctx, dir, deployables)];
   const apply: Job = {
     name: `Apply ${stack}`,
     runsOn: TOOLCHAIN.runner,
@@ -99,12 +110,15 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     // Nothing to apply, nothing to approve.
     if: "needs.plan.outputs.changes == 'true'",
     environment: ctx.names.deploy,
-    permissions: gateway ? { contents: "read", idToken: "write" } : { idToken: "write" },
+    permissions: { contents: "read", idToken: "write" },
     // One apply per environment at a time, queued, never cancelled half-way.
     concurrency: { group: `tofu-apply-${env.name}`, cancelInProgress: false },
     timeoutMinutes: 30,
+    ...(gateway ? { outputs: { health: "${{ steps.health.outcome }}" } } : {}),
     steps: [
-      ...(gateway ? [checkoutRepository("${{ needs.plan.outputs.sha }}"), ...installNode()] : []),
+      // The health checks run ops commands.
+      checkoutRepository("${{ needs.plan.outputs.sha }}"),
+      ...installNode(),
       { name: "Fetch the saved plan", uses: ACTIONS.downloadArtifact, with: { name: artifact, path: dir } },
       setupTofu(),
       ...authenticate(),
@@ -123,7 +137,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     jobs: {
       plan,
       apply,
-      report: reportJob(ctx, ["plan", "apply"], subject, gateway),
+      ...(rollsBack ? { record: recordHealthyJob(ctx, gateways[0]), rollback: restoreHealthyJob(ctx, gateways[0]) } : {}),
+      report: reportJob(ctx, ["plan", "apply", ...(rollsBack ? ["record", "rollback"] : [])], subject, gateway, gateway ? gatewayFailureDetails(ctx) : []),
     },
   };
 }

@@ -69,7 +69,7 @@ describe("plan summaries in the apply phases", () => {
     for (const p of [2, 4] as const) {
       expect(summaryStep(production, p).env).toEqual({ GH_TOKEN: "${{ github.token }}", SHA: "${{ steps.revision.outputs.sha }}" });
       expect(summaryStep(production, p).run).toContain('gh pr list --repo "$GITHUB_REPOSITORY" --state merged --search "$SHA" --label allow-destroy');
-      expect(planJob(production, p).permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "read" });
+      expect(planJob(production, p).permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "read", ...(p === 4 ? { actions: "read" } : {}) });
       expect(summaryStep(staging, p).run).not.toContain("gh ");
       expect(planJob(staging, p).permissions).toEqual({ contents: "read", "id-token": "write" });
     }

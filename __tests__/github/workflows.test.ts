@@ -354,7 +354,17 @@ describe("permissions", () => {
       const writes = Object.entries(job.permissions).filter(([scope, level]) => level === "write" && scope !== "id-token").map(([scope]) => scope).sort();
       const publishes = file.endsWith("-production.yml") ? ["contents", "pull-requests"] : ["contents"];
       const expected =
-        id === "update-tfvars" ? publishes : id === "rollback" ? (file.endsWith("-production.yml") ? publishes : ["actions", "contents"]) : id === "report" ? ["issues"] : [];
+        id === "update-tfvars"
+          ? publishes
+          : id === "rollback"
+            ? file.endsWith("-production.yml")
+              ? publishes
+              : ["actions", "contents"]
+            : id === "report"
+              ? ["issues"]
+              : id === "record"
+                ? ["contents"]
+                : [];
       expect([file, id, writes]).toEqual([file, id, expected]);
     }
   });
@@ -479,7 +489,8 @@ describe("rollback", () => {
       for (const p of [1, 3] as const) expect(phase(env, p).jobs["update-tfvars"].concurrency).toEqual(group);
     }
     const writers = allJobs.filter((j) => j.job.steps.some((s) => s.name.startsWith("Commit to ") || s.uses?.startsWith("peter-evans/create-pull-request@")));
-    expect(writers).toHaveLength(ENVIRONMENTS.length * 3);
+    // Two image updates and a rollback per environment; staging's gateway apply also records and restores healthy images.
+    expect(writers).toHaveLength(ENVIRONMENTS.length * 3 + 2);
     for (const w of writers) expect([w.file, w.id, w.job.concurrency?.group.startsWith("image-updates-")]).toEqual([w.file, w.id, true]);
   });
 
