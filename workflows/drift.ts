@@ -192,6 +192,8 @@ function issuesJob(targets: readonly DriftTarget[]): Job {
         const titles = driftIssueTitles(t.stack);
         return {
           name: `Issue of ${t.stack}`,
+          // Each stack on its own: a failed gh call for one must not silence the others.
+          if: "always()",
           env: {
             GH_TOKEN: "${{ github.token }}",
             STACK: t.stack,

@@ -94,6 +94,7 @@ describe("drift detection workflow", () => {
 
   it("keeps one issue per stack, labelled drift,<env>, and a separate one labelled failure when a stack cannot be planned", () => {
     const issueSteps = workflow.jobs.report.steps.filter((s) => s.name.startsWith("Issue of "));
+    for (const s of issueSteps) expect(s.if).toBe("always()");
     expect(issueSteps.map((s) => [s.env!.STACK, s.env!.LABELS, s.env!.FAILED_LABELS, s.env!.RESULT, s.env!.DRIFT_TITLE, s.env!.FAILED_TITLE])).toEqual(
       STACKS.map((stack) => {
         const env = stack.split("-")[1];
