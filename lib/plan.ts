@@ -198,7 +198,7 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function describe(change: PlannedChange): string {
+function changeLine(change: PlannedChange): string {
   const id = change.id === undefined ? "" : ` (${code(change.id)})`;
   const imported = change.importing && change.action !== "import" ? ", imported" : "";
   return `${change.action} ${code(change.address)}${id}${imported}`;
@@ -228,7 +228,7 @@ export function renderPlanSummary(title: string, plan: PlanClassification, verdi
     lines.push("No resource changes.");
   } else {
     lines.push(`Changed addresses (${plan.changes.length}):`, "");
-    for (const c of plan.changes) lines.push(`- ${describe(c)}`);
+    for (const c of plan.changes) lines.push(`- ${changeLine(c)}`);
     if (plan.forgotten > 0) lines.push("", `${plan.forgotten} removed from state only (forget), not destroyed.`);
     if (plan.outputChanges.length > 0) lines.push("", `Outputs changed: ${plan.outputChanges.map(code).join(", ")}.`);
   }

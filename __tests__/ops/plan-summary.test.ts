@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { production, staging } from "../../environments";
 import { UsageError } from "../../ops/cli";
 import { summarizePlan } from "../../ops/plan-summary";
-import { classifyPlan, planVerdict } from "../../lib/plan";
+import { classifyPlan, planVerdict, STATEFUL_TYPES } from "../../lib/plan";
 import { lines, ROOT, runOps } from "./run";
 
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "plans");
@@ -168,6 +168,41 @@ describe("plan-summary bad input", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: npm run -s plan-summary -- --env <env> --stack <stack> [--file plan.json] [--allow allow-destroy]");
     expect(run.stdout).toMatch(/ {2}1 {2}the plan replaces or destroys a stateful resource the environment protects/);
+  });
+
+  it("names a replace of the Workload Identity provider and a destroy of the registry in any environment, blocking them only in production", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { address: "google_iam_workload_identity_pool_provider.github_oidc", mode: "managed", type: "google_iam_workload_identity_pool_provider", change: { actions: ["create", "delete"], before: { workload_identity_pool_provider_id: "github-oidc" } } },
+        { address: "google_artifact_registry_repository.mindmirror", mode: "managed", type: "google_artifact_registry_repository", change: { actions: ["delete"], before: { repository_id: "mindmirror" } } },
+        { address: "google_project_iam_member.deployer_run_developer", mode: "managed", type: "google_project_iam_member", change: { actions: ["delete"], before: {} } },
+      ],
+    };
+    const summary = (env: string) => summarizePlan({ env, stack: `foundation-${env}` }, JSON.stringify(plan), "f");
+    for (const env of ["staging", "production"]) {
+      expect(summary(env).lines).toEqual(
+        expect.arrayContaining([
+          "| 0 | 0 | 1 | 2 | 0 |",
+          "> - **replace** Workload Identity provider `google_iam_workload_identity_pool_provider.github_oidc` (`github-oidc`)",
+          "> - **destroy** image registry `google_artifact_registry_repository.mindmirror` (`mindmirror`)",
+        ]),
+      );
+      expect(summary(env).lines.filter((l) => l.startsWith("> - "))).toHaveLength(2);
+    }
+    expect([summary("staging").ok, summary("production").ok]).toEqual([true, false]);
+  });
+
+  it("treats exactly these resource types as stateful (a change here changes what blocks a production plan)", () => {
+    expect(Object.entries(STATEFUL_TYPES).map(([type, s]) => [type, s.kind, s.protectedOnly ?? false])).toEqual([
+      ["google_artifact_registry_repository", "image registry", false],
+      ["google_storage_bucket", "bucket", false],
+      ["google_secret_manager_secret", "secret", false],
+      ["google_service_account", "service account", false],
+      ["google_iam_workload_identity_pool", "Workload Identity pool", false],
+      ["google_iam_workload_identity_pool_provider", "Workload Identity provider", false],
+      ["google_cloud_run_v2_service", "Cloud Run service", true],
+    ]);
   });
 
   it("uses the environments' own protection setting, not their names", () => {
