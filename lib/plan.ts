@@ -67,6 +67,8 @@ export interface PlanClassification {
   readonly dangers: readonly Danger[];
   /** Root outputs whose value changes. */
   readonly outputChanges: readonly string[];
+  /** Objects changed outside OpenTofu since the last apply (`resource_drift`): what a console click or `gcloud` touched. */
+  readonly changedOutside: readonly string[];
 }
 
 /** A plan JSON (or part of one) that does not have the documented shape. */
@@ -87,7 +89,7 @@ interface RawResourceChange {
 }
 
 /** Checks the parsed document and returns its resource changes and changed outputs; throws a PlanFormatError naming what is wrong. */
-export function readPlanDocument(data: unknown): { resourceChanges: RawResourceChange[]; outputChanges: string[] } {
+export function readPlanDocument(data: unknown): { resourceChanges: RawResourceChange[]; outputChanges: string[]; changedOutside: string[] } {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new PlanFormatError(`holds ${Array.isArray(data) ? "an array" : JSON.stringify(data)}, not a plan object`);
   const doc = data as Record<string, unknown>;
   const version = doc.format_version;
@@ -105,12 +107,17 @@ export function readPlanDocument(data: unknown): { resourceChanges: RawResourceC
     }
     return rc as RawResourceChange;
   });
+  const drift = doc.resource_drift ?? [];
+  if (!Array.isArray(drift) || !drift.every((d: unknown) => typeof (d as { address?: unknown } | null)?.address === "string")) {
+    throw new PlanFormatError("has resource_drift that is not an array of changes with an address");
+  }
+  const changedOutside = [...new Set(drift.map((d: { address: string }) => d.address))];
   const outputs = doc.output_changes ?? {};
   if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) throw new PlanFormatError("has output_changes that is not an object");
   const outputChanges = Object.entries(outputs as Record<string, { actions?: unknown }>)
     .filter(([, c]) => Array.isArray(c?.actions) && !(c.actions as unknown[]).every((a) => a === "no-op"))
     .map(([name]) => name);
-  return { resourceChanges, outputChanges };
+  return { resourceChanges, outputChanges, changedOutside };
 }
 
 /** The one action of an `actions` list, or undefined for no-op and read. */
@@ -144,7 +151,7 @@ function idOf(before: unknown): string | undefined {
 
 /** Classifies a parsed plan document of `env`. Throws a PlanFormatError if the document is not a plan. */
 export function classifyPlan(env: EnvironmentConfig, data: unknown): PlanClassification {
-  const { resourceChanges, outputChanges } = readPlanDocument(data);
+  const { resourceChanges, outputChanges, changedOutside } = readPlanDocument(data);
   const counts: Record<ChangeKind, number> = { create: 0, update: 0, replace: 0, destroy: 0, import: 0 };
   let forgotten = 0;
   const changes: PlannedChange[] = [];
@@ -166,7 +173,7 @@ export function classifyPlan(env: EnvironmentConfig, data: unknown): PlanClassif
       dangers.push({ ...change, action, kind: stateful.kind });
     }
   }
-  return { counts, forgotten, changes, dangers, outputChanges };
+  return { counts, forgotten, changes, dangers, outputChanges, changedOutside };
 }
 
 /** Whether a plan may go ahead. */
@@ -232,6 +239,7 @@ export function renderPlanSummary(title: string, plan: PlanClassification, verdi
     if (plan.forgotten > 0) lines.push("", `${plan.forgotten} removed from state only (forget), not destroyed.`);
     if (plan.outputChanges.length > 0) lines.push("", `Outputs changed: ${plan.outputChanges.map(code).join(", ")}.`);
   }
+  if (plan.changedOutside.length > 0) lines.push("", `Changed outside OpenTofu since the last apply (${plan.changedOutside.length}): ${plan.changedOutside.map(code).join(", ")}.`);
   lines.push("");
   return lines;
 }

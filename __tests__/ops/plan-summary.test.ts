@@ -29,6 +29,8 @@ describe("plan-summary on recorded plans", () => {
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(lines(run.stdout).slice(1, 4)).toEqual([...TABLE_HEAD, "| 0 | 1 | 0 | 0 | 0 |"]);
     expect(lines(run.stdout)).toContain("- update `google_cloud_run_v2_service.journal_service` (`journal-service`)");
+    // The image deployed by hand since the last apply, which this plan reverts: what a drift issue must show.
+    expect(lines(run.stdout)).toContain("Changed outside OpenTofu since the last apply (1): `google_cloud_run_v2_service.journal_service`.");
   });
 
   it("names a replace of the production gateway at the top and fails the plan without allow-destroy", async () => {
@@ -144,6 +146,7 @@ describe("plan-summary bad input", () => {
     [{ env: "staging", stack: "services-staging" }, '{"format_version":"2.0"}', /^f has format_version "2\.0"; this command reads format 1\.x/],
     [{ env: "staging", stack: "services-staging" }, '{"format_version":"1.2","errored":true}', /^f is a plan that errored; fix the plan first$/],
     [{ env: "staging", stack: "services-staging" }, '{"format_version":"1.2","resource_changes":{}}', /^f has resource_changes that is not an array$/],
+    [{ env: "staging", stack: "services-staging" }, '{"format_version":"1.2","resource_drift":[{}]}', /^f has resource_drift that is not an array of changes with an address$/],
     [{ env: "staging", stack: "services-staging" }, '{"format_version":"1.2","resource_changes":[{"address":"x.y"}]}', /^f has resource_changes\[0\] without address, type and change\.actions$/],
     [
       { env: "staging", stack: "services-staging" },
