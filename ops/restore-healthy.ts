@@ -3,10 +3,10 @@
  * last image that passed one (`<env>.healthy.json`), through set-image. The
  * workflow then commits the tfvars file and applies it again.
  */
-import { imageVariableName, tfvarsFile } from "../lib/naming";
-import { readTfvars } from "../lib/tfvars";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { imageVariableName, tfvarsFile } from "../lib/naming";
+import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, findService, type Flags, main, OperationError } from "./cli";
 import { healthyImagesPath, imageFlags, readHealthyImages, type HealthyImage } from "./healthy-images";
 import { describeChange, setImageInFile, type ImageChange } from "./set-image";
