@@ -8,6 +8,9 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { stackName } from "../../lib/naming";
 import { generateWorkflows, phaseWorkflowFile } from "../../workflows";
 
+// Each test starts node (and tsx) once or twice; on a loaded machine that can pass the default 5 s.
+jest.setTimeout(20_000);
+
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "plans");
 const generated = generateWorkflows();

@@ -7,6 +7,9 @@ import { markHealthy } from "../../ops/mark-healthy";
 import { setTfvar } from "../../lib/tfvars";
 import { lines, ROOT, runOps, tempDir } from "./run";
 
+// Each test starts node (and tsx) once or twice; on a loaded machine that can pass the default 5 s.
+jest.setTimeout(20_000);
+
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
 const GOOD = `${REGISTRY}/mesh:v9.9.9-aaaaaaa`;
 const BAD = `${REGISTRY}/mesh:v9.9.10-bbbbbbb`;
