@@ -118,6 +118,8 @@ export const GITHUB: GithubConfig = {
     { name: "success", color: "0e8a16", description: "A deployment succeeded" },
     { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" },
     { name: "critical", color: "b60205", description: "A deployment of a gated environment failed" },
+    { name: "drift", color: "c5def5", description: "A stack differs from its code (daily drift detection)" },
+    { name: "allow-destroy", color: "e11d21", description: "A reviewer allows this PR's plan to replace or destroy stateful resources" },
   ],
   images: {
     ...SERVICE_IMAGES,

@@ -229,3 +229,8 @@ export function workloadIdentityProviderName(env: EnvironmentConfig): string {
 export function registryUrl(env: EnvironmentConfig): string {
   return `${registryHost(env)}/${env.project.id}/${env.registry.repository}`;
 }
+
+/** The record of the last images that passed their health check, beside the tfvars file: `staging.healthy.json`. */
+export function healthyImagesFile(env: EnvironmentConfig): string {
+  return `${env.name}.healthy.json`;
+}

@@ -4,8 +4,10 @@ import { backendConfigFile, stackName, urlOutputName, type StackKind } from "../
 import { DEPLOY_COMMIT_ARTIFACT, DEPLOY_COMMIT_FILE } from "./build-phase";
 import { phaseWorkflowName, stackConcurrency, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
+import { autoRollback, gatewayFailureDetails, recordHealthyJob, restoreHealthyJob, serviceHealthCheck, servingFacts, servingOutputs } from "./health";
+import { showPlanSummary } from "./plan-summary";
 import { reportJob } from "./report";
-import { authenticate, checkoutRepository, installNode, setupTofu, stackDir, synth, tofuInit } from "./steps";
+import { authenticate, checkoutRepository, installNode, setupTofu, stackDir, synth, synthesizedStackDir, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
 
 /** Applies wait this long for a state lock another apply (or a person) holds. */
@@ -14,13 +16,15 @@ const LOCK_TIMEOUT = "5m";
 const PLAN_RETENTION_DAYS = 3;
 
 /** Phases 2 and 4: plan one stack unattended, then apply the saved plan in the deploy environment. */
-export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways: readonly ServiceDefinition[] = []): Workflow {
+export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployables: readonly ServiceDefinition[]): Workflow {
   const { env } = ctx;
   const stack = stackName(env, kind);
   const dir = stackDir(ctx.infra, stack);
   const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
   const artifact = `plan-${stack}`;
   const gateway = phase === 4;
+  const gateways = gateway ? deployables : [];
+  const rollsBack = gateway && autoRollback(ctx);
 
   // What phase 3 builds the gateway from: the commit this run planned (and applies).
   const recordCommit: Step[] = gateway
@@ -39,9 +43,16 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     runsOn: TOOLCHAIN.runner,
     if: startCondition(ctx, phase),
     environment: ctx.names.unattended,
-    permissions: { contents: "read", idToken: "write" },
+    // pull-requests: read finds the allow-destroy label where the environment protects its resources.
+    // actions: read finds the last good ref of a gated gateway (health.ts).
+    permissions: {
+      contents: "read",
+      idToken: "write",
+      ...(env.deletionProtection ? { pullRequests: "read" as const } : {}),
+      ...(gateway && ctx.names.gated ? { actions: "read" as const } : {}),
+    },
     timeoutMinutes: 20,
-    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}" },
+    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}", ...(gateway ? servingOutputs(ctx) : {}) },
     steps: [
       // The branch, not the triggering commit: a workflow_run job's own ref is the default branch.
       checkoutRepository(env.branch),
@@ -50,6 +61,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
       synth(ctx.infra),
       setupTofu(),
       ...authenticate(),
+      ...(gateway ? servingFacts(ctx, gateways[0]) : []),
       tofuInit(dir, backend),
       {
         // <env>.auto.tfvars in the stack folder is loaded without -var-file.
@@ -73,13 +85,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
           "",
         ].join("\n"),
       },
-      {
-        // What the approver reads before approving.
-        name: "Show the plan in the run summary",
-        if: "steps.plan.outputs.changes == 'true'",
-        workingDirectory: dir,
-        run: [`{ echo "### Plan of ${stack}"; echo '\`\`\`'; tofu show -no-color plan.tfplan; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"`, ""].join("\n"),
-      },
+      // What the approver reads before approving; fails the job on a protected replace or destroy.
+      showPlanSummary(ctx, stack),
       {
         // The whole folder but the provider cache: config, tfvars, backend file, lock file, plan.
         name: "Keep the saved plan for the apply job",
@@ -102,14 +109,15 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
         {
           name: "Health check",
           workingDirectory: ctx.infra,
+          id: "health",
           run: [
-            `url="$(tofu -chdir=cdktf.out/stacks/${stack} output -raw ${urlOutputName(gateways[0].name)})"`,
+            `url="$(tofu -chdir=${synthesizedStackDir(stack)} output -raw ${urlOutputName(gateways[0].name)})"`,
             `npm run -s health-check -- --url "$url" --path ${healthPathOf(gateways[0])} --tries 3 --delay 10s`,
             "",
           ].join("\n"),
         },
       ]
-    : [];
+    : [serviceHealthCheck(ctx, stack, deployables)];
   const apply: Job = {
     name: `Apply ${stack}`,
     runsOn: TOOLCHAIN.runner,
@@ -117,10 +125,13 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     // Nothing to apply, nothing to approve.
     if: "needs.plan.outputs.changes == 'true'",
     environment: ctx.names.deploy,
-    permissions: gateway ? { contents: "read", idToken: "write" } : { idToken: "write" },
+    permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
+    ...(gateway ? { outputs: { health: "${{ steps.health.outcome }}" } } : {}),
     steps: [
-      ...(gateway ? [checkoutRepository("${{ needs.plan.outputs.sha }}"), ...installNode(ctx.infra)] : []),
+      // The health checks run ops commands.
+      checkoutRepository("${{ needs.plan.outputs.sha }}"),
+      ...installNode(ctx.infra),
       { name: "Fetch the saved plan", uses: ACTIONS.downloadArtifact, with: { name: artifact, path: dir } },
       setupTofu(),
       ...authenticate(),
@@ -141,7 +152,8 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, gateways
     jobs: {
       plan,
       apply,
-      report: reportJob(ctx, ["plan", "apply"], subject, gateway),
+      ...(rollsBack ? { record: recordHealthyJob(ctx, gateways[0]), rollback: restoreHealthyJob(ctx, gateways[0]) } : {}),
+      report: reportJob(ctx, ["plan", "apply", ...(rollsBack ? ["record", "rollback"] : [])], subject, gateway, gateway ? gatewayFailureDetails(ctx) : []),
     },
   };
 }

@@ -9,6 +9,7 @@ import { ENVIRONMENTS } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
+import { driftWorkflow } from "./drift";
 import type { WorkflowFile } from "./model";
 import { IGNORE_SCRIPTS } from "./steps";
 import { pipelineWorkflows } from "./pipeline";
@@ -18,6 +19,7 @@ import { renderWorkflow } from "./render";
 export type { DispatchInput, Job, Permissions, Step, Triggers, Workflow, WorkflowFile, WorkflowRole } from "./model";
 export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Phase } from "./pipeline";
 export { ROLLBACK_REF_INPUT } from "./rollback";
+export { DRIFT_SCHEDULE, DRIFT_STACK_KINDS, DRIFT_WORKFLOW_FILE, driftIssueTitles, driftTargets } from "./drift";
 export { GENERATED_HEADER, renderWorkflow, toGithubObject } from "./render";
 export { ACTION_PINS, ACTIONS, SECRETS, TOOLCHAIN } from "./toolchain";
 export { dependabotConfig, DEPENDABOT_FILE } from "./dependabot";
@@ -32,14 +34,18 @@ export interface WorkflowSources {
   readonly catalog?: readonly ServiceDefinition[];
 }
 
-/** The workflow models, pull-request workflow first, then each environment's phases in order and its rollback. */
+/** The workflow models, pull-request workflow first, then each environment's phases in order and its rollback, then the drift detection. */
 export function workflowFiles(sources: WorkflowSources = {}): WorkflowFile[] {
   const environments = sources.environments ?? ENVIRONMENTS;
   const github = sources.github ?? GITHUB;
   const catalog = sources.catalog ?? SERVICES;
   validateGithub(github, environments);
   validateImages(github, catalog);
-  const files = [pullRequestWorkflow(environments, github), ...environments.flatMap((env) => pipelineWorkflows(env, github, catalog))];
+  const files = [
+    pullRequestWorkflow(environments, github),
+    ...environments.flatMap((env) => pipelineWorkflows(env, github, catalog)),
+    driftWorkflow(environments, github),
+  ];
   checkCredentialedInstalls(files);
   return files;
 }

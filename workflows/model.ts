@@ -37,6 +37,8 @@ export interface Triggers {
   readonly pullRequest?: { readonly branches: readonly string[] };
   /** Another workflow of this repository completed (runs on the default branch). */
   readonly workflowRun?: { readonly workflows: readonly string[] };
+  /** On a timetable (UTC, cron syntax), on the default branch. */
+  readonly schedule?: readonly { readonly cron: string }[];
   /** The "Run workflow" button (and `gh workflow run`), with the inputs it asks for, if any. */
   readonly workflowDispatch?: true | { readonly inputs: Readonly<Record<string, DispatchInput>> };
 }
@@ -99,7 +101,8 @@ export interface Workflow {
 export type WorkflowRole =
   | { readonly kind: "pull-request" }
   | { readonly kind: "phase"; readonly environment: string; readonly phase: 1 | 2 | 3 | 4 }
-  | { readonly kind: "rollback"; readonly environment: string };
+  | { readonly kind: "rollback"; readonly environment: string }
+  | { readonly kind: "drift" };
 
 /** A workflow and the file it is written to under `.github/workflows/`. */
 export interface WorkflowFile {

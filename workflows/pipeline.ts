@@ -40,7 +40,7 @@ export function pipelineWorkflows(env: EnvironmentConfig, github: GithubConfig, 
   check(gateways.length === 1, "catalog gateway services", gateways.map((s) => s.name), "phase 3 builds exactly one gateway image; keep one service with stack \"gateway\"");
   const phases: Array<[Phase, Workflow]> = [
     [1, buildPhase(ctx, 1, services)],
-    [2, applyPhase(ctx, 2, "services")],
+    [2, applyPhase(ctx, 2, "services", services)],
     [3, buildPhase(ctx, 3, gateways)],
     [4, applyPhase(ctx, 4, "gateway", gateways)],
   ];

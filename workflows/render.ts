@@ -39,6 +39,7 @@ function triggers(on: Triggers): Plain {
     push: on.push && compact({ branches: [...on.push.branches], "paths-ignore": on.push.pathsIgnore && [...on.push.pathsIgnore] }),
     pull_request: on.pullRequest && { branches: [...on.pullRequest.branches] },
     workflow_run: on.workflowRun && { workflows: [...on.workflowRun.workflows], types: ["completed"] },
+    schedule: on.schedule && on.schedule.map((s) => ({ cron: s.cron })),
     workflow_dispatch: on.workflowDispatch && dispatch(on.workflowDispatch),
   });
 }

@@ -22,7 +22,7 @@ function issueLabels(ctx: Context, gateway: boolean, outcome: string): string[] 
 }
 
 /** Issues after an apply phase: on failure always; on success where a person approved the apply. */
-export function reportJob(ctx: Context, needs: string[], subject: string, gateway: boolean): Job {
+export function reportJob(ctx: Context, needs: string[], subject: string, gateway: boolean, details: readonly string[] = []): Job {
   const failed = "contains(needs.*.result, 'failure')";
   const applied = "needs.apply.result == 'success'";
   const steps: Step[] = [
@@ -31,7 +31,7 @@ export function reportJob(ctx: Context, needs: string[], subject: string, gatewa
       if: failed,
       title: `❌ ${subject} failed`,
       labels: issueLabels(ctx, gateway, PIPELINE_LABELS.failure),
-      body: `${issueBody(ctx, "A deployment failed")}\n\nTo roll back, run **${rollbackWorkflowName(ctx.env)}** with the last good commit (README, "Rollback").`,
+      body: `${[issueBody(ctx, "A deployment failed"), ...details].join("\n")}\n\nTo roll back, run **${rollbackWorkflowName(ctx.env)}** with the last good commit (README, "Rollback").`,
     }),
   ];
   if (ctx.names.gated) {

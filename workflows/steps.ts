@@ -41,7 +41,12 @@ export function synth(infra: string): Step {
 
 /** A stack's folder, relative to the repository root: `infra/cdktf.out/stacks/services-staging`. */
 export function stackDir(infra: string, stack: string): string {
-  return `${infra}/cdktf.out/stacks/${stack}`;
+  return `${infra}/${synthesizedStackDir(stack)}`;
+}
+
+/** A stack's folder, relative to `infra` (for steps that run npm there): `cdktf.out/stacks/services-staging`. */
+export function synthesizedStackDir(stack: string): string {
+  return `cdktf.out/stacks/${stack}`;
 }
 
 /** The pinned OpenTofu, without the wrapper (it would rewrite exit codes and output). */

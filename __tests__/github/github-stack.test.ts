@@ -104,8 +104,10 @@ describe("github stack", () => {
     expect(three.github_repository_ruleset.main.rules.pull_request.required_approving_review_count).toBe(3);
   });
 
-  it("creates the pipeline's seven labels with colours and descriptions", () => {
-    expect(Object.keys(resources.github_issue_label).sort()).toEqual(["critical", "deployment", "failure", "gateway", "production", "staging", "success"]);
+  it("creates the pipeline's nine labels with colours and descriptions", () => {
+    expect(Object.keys(resources.github_issue_label).sort()).toEqual(["allow-destroy", "critical", "deployment", "drift", "failure", "gateway", "production", "staging", "success"]);
+    expect(text).toHaveResourceWithProperties(IssueLabel, { name: "drift", color: "c5def5" });
+    expect(text).toHaveResourceWithProperties(IssueLabel, { name: "allow-destroy", color: "e11d21" });
     expect(text).toHaveResourceWithProperties(IssueLabel, { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" });
     for (const label of Object.values(resources.github_issue_label)) {
       expect(label.color).toMatch(/^[0-9a-f]{6}$/);
@@ -262,6 +264,8 @@ describe("github stack config errors", () => {
   it("fails if a label the pipeline uses is missing or badly coloured", () => {
     const withoutStaging = GITHUB.labels.filter((l) => l.name !== "staging");
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutStaging })).toThrow(/^github\.labels: "staging" is not valid; the pipeline labels its issues and PRs with it/);
+    const withoutDrift = GITHUB.labels.filter((l) => l.name !== "drift");
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutDrift })).toThrow(/^github\.labels: "drift" is not valid; the pipeline labels its issues and PRs with it/);
     const badColour = GITHUB.labels.map((l) => (l.name === "failure" ? { ...l, color: "#d93f0b" } : l));
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: badColour })).toThrow(/github\.labels\.failure\.color: "#d93f0b" is not valid; use six hex digits without '#'/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: [...GITHUB.labels, { name: "Failure", color: "000000", description: "" }] })).toThrow(/case-insensitive/);

@@ -15,6 +15,7 @@ import {
   checkCredentialedInstalls,
   DEPENDABOT_FILE,
   dependabotConfig,
+  driftTargets,
   GENERATED_HEADER,
   generateWorkflows,
   phaseWorkflowFile,
@@ -75,10 +76,11 @@ const runScript = (job: YamlJob) => job.steps.map((s) => s.run ?? "").join("\n")
 const stepIndex = (job: YamlJob, predicate: (s: YamlStep) => boolean) => job.steps.findIndex(predicate);
 
 describe("workflow files", () => {
-  it("are generated for every phase of every environment and its rollback, plus the pull-request checks", () => {
+  it("are generated for every phase of every environment and its rollback, plus the pull-request checks and the drift detection", () => {
     expect(allFiles).toEqual([
       "pull-request.yml",
       ...ENVIRONMENTS.flatMap((env) => [...([1, 2, 3, 4] as const).map((p) => phaseWorkflowFile(env, p)), rollbackWorkflowFile(env)]),
+      "drift.yml",
     ]);
     expect(allFiles).toContain("tofu-apply-gateway-production.yml");
     expect(allFiles).toEqual(expect.arrayContaining(["rollback-staging.yml", "rollback-production.yml"]));
@@ -217,7 +219,8 @@ describe("apply phases", () => {
 
   it("runs every tofu plan without the state lock, and every apply with it", () => {
     const commands = allJobs.flatMap((j) => runScript(j.job).split("\n").filter((line) => /^tofu (plan|apply)\b/.test(line)));
-    expect(commands.filter((c) => c.startsWith("tofu plan"))).toHaveLength(ENVIRONMENTS.length * 2);
+    // Two apply phases per environment, and the drift detection's plans.
+    expect(commands.filter((c) => c.startsWith("tofu plan"))).toHaveLength(ENVIRONMENTS.length * 2 + driftTargets(ENVIRONMENTS).length);
     for (const command of commands) expect([command, command.includes("-lock=false")]).toEqual([command, command.startsWith("tofu plan")]);
   });
 
@@ -412,7 +415,17 @@ describe("permissions", () => {
       const writes = Object.entries(job.permissions).filter(([scope, level]) => level === "write" && scope !== "id-token").map(([scope]) => scope).sort();
       const publishes = file.endsWith("-production.yml") ? ["contents", "pull-requests"] : ["contents"];
       const expected =
-        id === "update-tfvars" ? publishes : id === "rollback" ? (file.endsWith("-production.yml") ? publishes : ["actions", "contents"]) : id === "report" ? ["issues"] : [];
+        id === "update-tfvars"
+          ? publishes
+          : id === "rollback"
+            ? file.endsWith("-production.yml")
+              ? publishes
+              : ["actions", "contents"]
+            : id === "report"
+              ? ["issues"]
+              : id === "record"
+                ? ["contents"]
+                : [];
       expect([file, id, writes]).toEqual([file, id, expected]);
     }
   });
@@ -539,7 +552,8 @@ describe("rollback", () => {
       for (const p of [1, 3] as const) expect(phase(env, p).jobs["update-tfvars"].concurrency).toEqual(group);
     }
     const writers = allJobs.filter((j) => j.job.steps.some((s) => s.name.startsWith("Commit to ") || s.uses?.startsWith("peter-evans/create-pull-request@")));
-    expect(writers).toHaveLength(ENVIRONMENTS.length * 3);
+    // Two image updates and a rollback per environment; staging's gateway apply also records and restores healthy images.
+    expect(writers).toHaveLength(ENVIRONMENTS.length * 3 + 2);
     for (const w of writers) expect([w.file, w.id, w.job.concurrency?.group.startsWith("image-updates-")]).toEqual([w.file, w.id, true]);
   });
 

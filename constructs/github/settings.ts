@@ -7,6 +7,7 @@
  */
 import type { EnvironmentConfig } from "../../environments/types";
 import type { GithubConfig } from "../../environments/github";
+import { ALLOW_DESTROY_LABEL } from "../../lib/plan";
 import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "../../lib/naming";
 
 /** Every distinct GitHub environment of `env`, deploy first. */
@@ -83,6 +84,10 @@ export const PIPELINE_LABELS = {
   failure: "failure",
   /** Added to failure issues of a gated environment: a person approved something that broke. */
   critical: "critical",
+  /** Issues of the drift detection, one per stack. */
+  drift: "drift",
+  /** Added by a reviewer, on purpose, to let a plan replace or destroy stateful resources where they are protected. */
+  allowDestroy: ALLOW_DESTROY_LABEL,
 } as const;
 
 /** Every label name the pipeline uses, given the environments it deploys. */
