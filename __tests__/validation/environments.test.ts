@@ -186,7 +186,7 @@ describe("environment validation", () => {
   describe("labels", () => {
     const labelled = (labels: Record<string, string>) => ({ ...staging, labels });
 
-    it.each([{}, { a: "" }, { [x(63)]: x(63) }, { team_x: "core-1" }, { t: "a_b-c9" }])("accepts %j", (labels) => {
+    it.each<Record<string, string>>([{}, { a: "" }, { [x(63)]: x(63) }, { team_x: "core-1" }, { t: "a_b-c9" }])("accepts %j", (labels) => {
       expect(() => validateEnvironment(labelled(labels))).not.toThrow();
     });
 
