@@ -1,0 +1,66 @@
+/**
+ * npm run mutate [-- <file>...] [--concurrency N] [--full]
+ *
+ * Mutation testing with Stryker, one run per target file, each against the
+ * suites scripts/mutation-targets.cjs gives it, then one table: per file the
+ * score (killed + timed out, over all mutants that ran), its counts and every
+ * surviving mutant. Incremental: a re-run retests only mutants whose code or
+ * tests changed since the last one (reports/mutation/, not committed);
+ * `--full` ignores those results. Exits 1 when a file scores below 90%.
+ */
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { Stryker } from "@stryker-mutator/core";
+
+const require = createRequire(import.meta.url);
+const { TARGETS } = require("./mutation-targets.cjs");
+const GOAL = 90;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { concurrency: { type: "string" }, full: { type: "boolean", default: false } },
+});
+const targets = positionals.length > 0 ? positionals.map((p) => path.normalize(p)) : Object.keys(TARGETS);
+const unknown = targets.filter((t) => !(t in TARGETS));
+if (unknown.length > 0) {
+  console.error(`mutate: ${unknown.join(", ")} is not a mutation target; use one of ${Object.keys(TARGETS).join(", ")}`);
+  process.exit(2);
+}
+
+const rows = [];
+for (const target of targets) {
+  // Read by jest.mutate.config.js in Stryker's test-runner processes, which inherit it.
+  process.env.MUTATION_TARGET = target;
+  const results = await new Stryker({
+    configFile: "stryker.config.cjs",
+    mutate: [target],
+    incrementalFile: `reports/mutation/${target.replace(/[/\\]/g, "__")}.incremental.json`,
+    force: values.full,
+    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+  }).runMutationTest();
+  rows.push({ target, results });
+}
+
+const count = (results, ...statuses) => results.filter((r) => statuses.includes(r.status)).length;
+const table = rows.map(({ target, results }) => {
+  const detected = count(results, "Killed", "Timeout");
+  const undetected = count(results, "Survived", "NoCoverage");
+  const score = detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected);
+  return { target, score, detected, survived: count(results, "Survived"), noCoverage: count(results, "NoCoverage"), errors: count(results, "RuntimeError", "CompileError"), results };
+});
+
+const pad = (s, n) => String(s).padEnd(n);
+const width = Math.max(...table.map((r) => r.target.length), 4);
+console.log(`\n${pad("file", width)}  score   killed  survived  no cov  errors`);
+for (const r of table) {
+  const mark = r.score < GOAL ? `  below ${GOAL}%` : "";
+  console.log(`${pad(r.target, width)}  ${pad(`${r.score.toFixed(1)}%`, 6)}  ${pad(r.detected, 6)}  ${pad(r.survived, 8)}  ${pad(r.noCoverage, 6)}  ${r.errors}${mark}`);
+}
+for (const r of table) {
+  for (const m of r.results.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
+    const at = `${r.target}:${m.location.start.line}:${m.location.start.column + 1}`;
+    console.log(`${m.status === "Survived" ? "survived" : "no coverage"}  ${at}  ${m.mutatorName}  ${JSON.stringify(m.replacement)}`);
+  }
+}
+process.exitCode = table.some((r) => r.score < GOAL) ? 1 : 0;

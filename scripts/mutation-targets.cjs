@@ -1,0 +1,43 @@
+/**
+ * The files mutation testing covers, each with the test suites that really
+ * exercise it (globs under __tests__/). Listed by hand because Stryker's
+ * "related tests" follow imports only: the suites that run main.ts or an ops
+ * command in a child process import neither, yet they catch mutants there
+ * (the child inherits the active mutant through the environment). Suites
+ * that only run the committed configuration end to end (main.test.ts) are
+ * left out where in-process suites check the same and more.
+ */
+const POLICY = ["policy/*.test.ts", "validation/policy-*.test.ts"];
+const STACKS = ["services-stack.test.ts", "gateway-stack.test.ts", "addresses.test.ts"];
+
+const TARGETS = {
+  "catalog/validate.ts": ["catalog.test.ts", "validation/catalog.test.ts"],
+  "environments/validate.ts": ["environments.test.ts", "validation/environments.test.ts"],
+  "lib/naming.ts": ["naming.test.ts", "validation/naming.test.ts", ...STACKS],
+  "lib/images.ts": ["images.test.ts", "validation/images.test.ts", "ops/set-image.test.ts", "validation/set-image.test.ts", "policy/img.test.ts"],
+  "lib/tfvars.ts": ["tfvars.test.ts", "validation/tfvars.test.ts", "images.test.ts", "ops/set-image.test.ts", "ops/rollback.test.ts"],
+  "ops/set-image.ts": ["ops/set-image.test.ts", "validation/set-image.test.ts", "ops/cli.test.ts"],
+  "constructs/cloud-run-service.ts": [...STACKS, "validation/cloud-run-service.test.ts", "policy/run.test.ts"],
+  "constructs/invoker-grant.ts": [...STACKS, "policy/iam.test.ts"],
+  "constructs/service-urls-secret.ts": [...STACKS],
+  "policy/rules/iam-project-roles.ts": POLICY,
+  "policy/rules/iam-public-invoker.ts": POLICY,
+  "policy/rules/img-environment-registry.ts": POLICY,
+  "policy/rules/prod-deletion-protection.ts": POLICY,
+  "policy/rules/prod-no-force-destroy.ts": POLICY,
+  "policy/rules/run-environment-labels.ts": POLICY,
+  "policy/rules/run-max-instances.ts": POLICY,
+  "policy/rules/run-own-service-account.ts": POLICY,
+  "policy/rules/run-startup-probe.ts": POLICY,
+  "policy/rules/sec-plain-secret-env.ts": POLICY,
+};
+
+/** The suites of `target`, or of every target when it is not given. */
+function suitesOf(target) {
+  if (target === undefined || target === "") return [...new Set(Object.values(TARGETS).flat())];
+  const suites = TARGETS[target];
+  if (suites === undefined) throw new Error(`MUTATION_TARGET ${JSON.stringify(target)} is not a mutation target; use one of ${Object.keys(TARGETS).join(", ")}`);
+  return suites;
+}
+
+module.exports = { TARGETS, suitesOf };
