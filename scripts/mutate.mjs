@@ -59,7 +59,7 @@ for (const r of table) {
 }
 for (const r of table) {
   for (const m of r.results.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
-    const at = `${r.target}:${m.location.start.line}:${m.location.start.column + 1}`;
+    const at = `${r.target}:${m.location.start.line}:${m.location.start.column}`;
     console.log(`${m.status === "Survived" ? "survived" : "no coverage"}  ${at}  ${m.mutatorName}  ${JSON.stringify(m.replacement)}`);
   }
 }
