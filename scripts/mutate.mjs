@@ -1,13 +1,14 @@
 /**
  * npm run mutate [-- <file>...] [--concurrency N] [--full]
  *
- * Mutation testing with Stryker, one run per target file, each against the
- * suites scripts/mutation-targets.cjs gives it, then one table: per file the
+ * Mutation testing with Stryker, each target file against the suites
+ * scripts/mutation-targets.cjs gives it, then one table: per file the
  * score (killed + timed out, over all mutants that ran), its counts and every
  * surviving mutant. Incremental: a re-run retests only mutants whose code or
  * tests changed since the last one (reports/mutation/, not committed);
  * `--full` ignores those results. Exits 1 when a file scores below 90%.
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -28,18 +29,28 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const rows = [];
+// Files tested against the same suites share one Stryker run (one initial test run).
+const groups = new Map();
 for (const target of targets) {
+  const key = JSON.stringify(TARGETS[target]);
+  groups.set(key, [...(groups.get(key) ?? []), target]);
+}
+
+const rows = [];
+for (const [suites, files] of groups) {
   // Read by jest.mutate.config.js in Stryker's test-runner processes, which inherit it.
-  process.env.MUTATION_TARGET = target;
+  process.env.MUTATION_SUITES = suites;
+  const id = createHash("sha1").update(files.join("\n")).digest("hex").slice(0, 12);
   const results = await new Stryker({
     configFile: "stryker.config.cjs",
-    mutate: [target],
-    incrementalFile: `reports/mutation/${target.replace(/[/\\]/g, "__")}.incremental.json`,
+    mutate: files,
+    incrementalFile: `reports/mutation/${id}.incremental.json`,
     force: values.full,
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
   }).runMutationTest();
-  rows.push({ target, results });
+  for (const target of files) {
+    rows.push({ target, results: results.filter((r) => path.relative(process.cwd(), path.resolve(r.fileName)) === target) });
+  }
 }
 
 const count = (results, ...statuses) => results.filter((r) => statuses.includes(r.status)).length;
