@@ -85,4 +85,18 @@ describe("set-image in process", () => {
     expect(setImageInFile({ env: "production", service: "gateway", ...sameImage(current) })).toEqual({ variable: "gateway_image", from: current, to: current });
     expect(writeFileSync).not.toHaveBeenCalled();
   });
+
+  it("runs nothing when imported, only as a script", async () => {
+    const write = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("../../ops/set-image");
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
 });
