@@ -14,5 +14,6 @@ module.exports = {
   ...base,
   testMatch: suites.map((glob) => `<rootDir>/__tests__/${glob}`),
   reporters: ["default"],
+  globalSetup: "<rootDir>/scripts/jest-global-setup-mutate.js",
   globalTeardown: "<rootDir>/scripts/jest-global-cleanup.js",
 };

@@ -21,7 +21,7 @@ module.exports = {
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: ".stryker-tmp",
-  ignorePatterns: ["cdktf.out", "reports", "coverage", ".github"],
+  ignorePatterns: ["cdktf.out", "reports", "coverage", ".github", ".tmp"],
   timeoutMS: 20000,
   cleanTempDir: true,
 };

@@ -11,14 +11,18 @@ const path = require("node:path");
  */
 const STATE = Symbol.for("mindmirror.jest.tmpdir");
 
-/** Creates the run's folder under `base`; returns it and the entries it starts with. */
-function create(base) {
+/**
+ * Creates the run's folder under `base`, with tsx's cache folder of `cacheBase`
+ * linked in; returns it and the entries it starts with.
+ */
+function create(base, cacheBase = base) {
+  fs.mkdirSync(base, { recursive: true });
   const dir = fs.mkdtempSync(path.join(base, "mindmirror-jest-"));
   const keep = [];
   if (process.platform !== "win32") {
     const cache = `tsx-${os.userInfo().uid}`;
-    fs.mkdirSync(path.join(base, cache), { recursive: true });
-    fs.symlinkSync(path.join(base, cache), path.join(dir, cache));
+    fs.mkdirSync(path.join(cacheBase, cache), { recursive: true });
+    fs.symlinkSync(path.join(cacheBase, cache), path.join(dir, cache));
     keep.push(cache);
   }
   return { dir, keep };
@@ -39,8 +43,9 @@ function assertNothingLeft(left) {
   throw new Error(`tests left ${left.length} entries in the temp directory (${shown}${left.length > 10 ? ", …" : ""}); remove what a test creates in afterEach/afterAll`);
 }
 
-function setup() {
-  const state = create(os.tmpdir());
+/** Points TMPDIR at a fresh folder under `base` (the temp directory unless given). */
+function setup(base = os.tmpdir()) {
+  const state = create(base, os.tmpdir());
   globalThis[STATE] = { ...state, original: process.env.TMPDIR };
   process.env.TMPDIR = state.dir;
 }
