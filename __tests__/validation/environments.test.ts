@@ -52,7 +52,7 @@ const FIELDS: [string, EnvironmentConfig, unknown[], unknown[], string][] = [
     "branch",
     staging,
     ["main", "m", "release/1.2", "feature/x-y_Z", "a.lockx", "lock", x(100)],
-    ["-main", "a..b", "a//b", "main.lock", "main/", "main.", "a b", "main~1", "main!", "!main", x(101), ""],
+    ["-main", "a..b", "main..x", "a//b", "main//x", "main.lock", "main/", "main.", "a b", "main~1", "main!", "!main", x(101), ""],
     'use a git branch name such as "staging" or "main" (no spaces, "..", or leading "-")',
   ],
   ["naming.serviceSuffix", staging, ["", "-staging", "-a-b2"], ["staging", "-", "-Staging", "-staging!", "!-staging", "-staging-", "--staging"], SUFFIX_FIX],
