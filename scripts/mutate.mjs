@@ -41,30 +41,43 @@ for (const [suites, files] of groups) {
   // Read by jest.mutate.config.js in Stryker's test-runner processes, which inherit it.
   process.env.MUTATION_SUITES = suites;
   const id = createHash("sha1").update(files.join("\n")).digest("hex").slice(0, 12);
-  const results = await new Stryker({
-    configFile: "stryker.config.cjs",
-    mutate: files,
-    incrementalFile: `reports/mutation/${id}.incremental.json`,
-    force: values.full,
-    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
-  }).runMutationTest();
+  let results;
+  try {
+    results = await new Stryker({
+      configFile: "stryker.config.cjs",
+      mutate: files,
+      incrementalFile: `reports/mutation/${id}.incremental.json`,
+      force: values.full,
+      ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    }).runMutationTest();
+  } catch (error) {
+    // Stryker has logged why (e.g. a failing test in the initial run); the other files still run.
+    console.error(`mutate: ${files.join(", ")}: ${error.message}`);
+    for (const target of files) rows.push({ target, failed: true, results: [] });
+    continue;
+  }
   for (const target of files) {
     rows.push({ target, results: results.filter((r) => path.relative(process.cwd(), path.resolve(r.fileName)) === target) });
   }
 }
 
 const count = (results, ...statuses) => results.filter((r) => statuses.includes(r.status)).length;
-const table = rows.map(({ target, results }) => {
+const table = rows.map((row) => {
+  const { target, results } = row;
   const detected = count(results, "Killed", "Timeout");
   const undetected = count(results, "Survived", "NoCoverage");
   const score = detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected);
-  return { target, score, detected, survived: count(results, "Survived"), noCoverage: count(results, "NoCoverage"), errors: count(results, "RuntimeError", "CompileError"), results };
+  return { target, failed: row.failed === true, score, detected, survived: count(results, "Survived"), noCoverage: count(results, "NoCoverage"), errors: count(results, "RuntimeError", "CompileError"), results };
 });
 
 const pad = (s, n) => String(s).padEnd(n);
 const width = Math.max(...table.map((r) => r.target.length), 4);
 console.log(`\n${pad("file", width)}  score   killed  survived  no cov  errors`);
 for (const r of table) {
+  if (r.failed) {
+    console.log(`${pad(r.target, width)}  not run (see the error above)`);
+    continue;
+  }
   const mark = r.score < GOAL ? `  below ${GOAL}%` : "";
   console.log(`${pad(r.target, width)}  ${pad(`${r.score.toFixed(1)}%`, 6)}  ${pad(r.detected, 6)}  ${pad(r.survived, 8)}  ${pad(r.noCoverage, 6)}  ${r.errors}${mark}`);
 }
@@ -74,4 +87,4 @@ for (const r of table) {
     console.log(`${m.status === "Survived" ? "survived" : "no coverage"}  ${at}  ${m.mutatorName}  ${JSON.stringify(m.replacement)}`);
   }
 }
-process.exitCode = table.some((r) => r.score < GOAL) ? 1 : 0;
+process.exitCode = table.some((r) => r.failed || r.score < GOAL) ? 1 : 0;

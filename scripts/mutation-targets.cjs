@@ -20,7 +20,8 @@ const TARGETS = {
   // Not the stack suites: each mutant of a naming rule would rebuild every stack.
   "lib/naming.ts": ["naming.test.ts", "validation/naming.test.ts"],
   "lib/images.ts": ["images.test.ts", "validation/images.test.ts", "ops/set-image.test.ts", "validation/set-image.test.ts", "policy/img.test.ts"],
-  "lib/tfvars.ts": ["tfvars.test.ts", "validation/tfvars.test.ts", "images.test.ts", "ops/set-image.test.ts", "ops/rollback.test.ts"],
+  // Not ops/rollback.test.ts: it needs the git repository, which Stryker's sandbox is not.
+  "lib/tfvars.ts": ["tfvars.test.ts", "validation/tfvars.test.ts", "images.test.ts", "ops/set-image.test.ts"],
   "ops/set-image.ts": ["ops/set-image.test.ts", "validation/set-image.test.ts", "ops/cli.test.ts"],
   "constructs/cloud-run-service.ts": [...STACKS, "validation/cloud-run-service.test.ts", "policy/run.test.ts"],
   "constructs/invoker-grant.ts": [...STACKS, "policy/iam.test.ts"],
