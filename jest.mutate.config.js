@@ -14,6 +14,8 @@ module.exports = {
   ...base,
   testMatch: suites.map((glob) => `<rootDir>/__tests__/${glob}`),
   reporters: ["default"],
+  // The sandbox's paths are new to tsx's compile cache, so child processes start slower.
+  testTimeout: 20000,
   globalSetup: "<rootDir>/scripts/jest-global-setup-mutate.js",
   globalTeardown: "<rootDir>/scripts/jest-global-cleanup.js",
 };
