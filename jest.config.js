@@ -10,6 +10,9 @@ module.exports = {
     ],
   },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // A fresh TMPDIR per run; the teardown fails the run if a test left anything in it.
+  globalSetup: "<rootDir>/scripts/jest-global-setup.js",
+  globalTeardown: "<rootDir>/scripts/jest-global-teardown.js",
   moduleFileExtensions: ["ts", "js", "json"],
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
-const SKIP = new Set(["node_modules", "cdktf.out", ".git", "coverage"]);
+const SKIP = new Set(["node_modules", "cdktf.out", ".git", "coverage", ".stryker-tmp", "reports"]);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

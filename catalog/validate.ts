@@ -80,7 +80,7 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
           `call a service of the catalog: ${[...byName.keys()].join(", ")}`,
         );
         check(callee !== s.name, `${at}.${field}`, callee, "a service does not need to call itself; remove it");
-        check(!byName.get(callee)?.public, `${at}.${field}`, callee, "a public service needs no invoker grant; call it by its URL without listing it");
+        check(!byName.get(callee)!.public, `${at}.${field}`, callee, "a public service needs no invoker grant; call it by its URL without listing it");
       }
     }
   }

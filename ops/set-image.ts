@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from "../environments";
 import { isLatest, isValidImage, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
+import { type Action, ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
 import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
@@ -148,9 +148,10 @@ export function describeChange(envName: string, change: ImageChange): string {
     : `${envName} ${change.variable}: ${change.from} -> ${change.to}`;
 }
 
-if (require.main === module) {
-  main(SET_IMAGE, (flags, io) => {
-    const change = setImageInFile(flags);
-    io.out(describeChange(flags.env as string, change));
-  });
-}
+/** What `npm run set-image` does with its flags: apply them and print the change. */
+export const setImageCommand: Action<Key> = (flags, io) => {
+  const change = setImageInFile(flags);
+  io.out(describeChange(flags.env as string, change));
+};
+
+if (require.main === module) main(SET_IMAGE, setImageCommand);

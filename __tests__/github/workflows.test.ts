@@ -466,10 +466,15 @@ describe("rollback", () => {
   describe("ref check (the generated script, run by bash in this repository)", () => {
     const script = step(staging, "Check the ref").run!;
     const run = (ref: string) => {
-      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rollback-ref-")), "output");
-      fs.writeFileSync(out, "");
-      const result = spawnSync("bash", ["-eo", "pipefail", "-c", script], { cwd: ROOT, env: { ...process.env, REF: ref, GITHUB_OUTPUT: out }, encoding: "utf8" });
-      return { status: result.status, stdout: result.stdout, output: fs.readFileSync(out, "utf8") };
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollback-ref-"));
+      try {
+        const out = path.join(dir, "output");
+        fs.writeFileSync(out, "");
+        const result = spawnSync("bash", ["-eo", "pipefail", "-c", script], { cwd: ROOT, env: { ...process.env, REF: ref, GITHUB_OUTPUT: out }, encoding: "utf8" });
+        return { status: result.status, stdout: result.stdout, output: fs.readFileSync(out, "utf8") };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     };
 
     it("accepts a commit and records its short SHA", () => {

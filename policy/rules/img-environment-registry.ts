@@ -5,17 +5,34 @@ import { registryUrl } from "../../lib/naming";
 import { attributesOf, containersOf, environmentOf, variablePatterns } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
 
-/** An image that no pattern pinned to a registry may accept. */
-const FOREIGN_IMAGE = "docker.io/library/busybox:latest";
+/**
+ * Whether `pattern` has a `|` outside any group or character class: an
+ * alternative there is not bound by the leading `^<registry>/`.
+ */
+function hasTopLevelAlternation(pattern: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
 
-/** Whether `pattern` is anchored at `^<registry>/` and has no alternation letting a foreign image through. */
+/** Whether every string `pattern` matches starts with `<registry>/`: anchored there, with no top-level alternative. */
 function pinsRegistry(pattern: string, env: EnvironmentConfig): boolean {
   const anchor = `^${`${registryUrl(env)}/`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
   try {
-    return pattern.startsWith(anchor) && !new RegExp(pattern).test(FOREIGN_IMAGE);
+    new RegExp(pattern);
   } catch {
     return false; // Not a JavaScript regex: unverifiable.
   }
+  return pattern.startsWith(anchor) && !hasTopLevelAlternation(pattern);
 }
 
 /** MM-IMG-1: services run only images built and pushed by this environment's pipeline. */

@@ -1,0 +1,166 @@
+/**
+ * Bad catalog entries a person could write, each rejected with the field,
+ * the value and the fix; and the closest valid values, accepted.
+ */
+import { SERVICES, validateCatalog, type ServiceDefinition } from "../../catalog";
+
+/** A new backend appended to the real catalog, with `patch` applied. */
+function withNew(patch: Partial<ServiceDefinition>): ServiceDefinition[] {
+  const entry: ServiceDefinition = { name: "notes-service", image: "notes_service", port: 8080, stack: "services", env: {}, secretEnv: [], calls: [], ...patch };
+  return [...SERVICES, entry];
+}
+
+/** The message validateCatalog throws for `catalog`. */
+function errorOf(catalog: readonly ServiceDefinition[]): string {
+  try {
+    validateCatalog(catalog);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("the catalog was accepted");
+}
+
+const NAME_FIX = "use lowercase letters, digits and hyphens, starting with a letter";
+const IMAGE_FIX = "use a Docker image name: lowercase letters and digits separated by '.', '_' or '-'";
+const ENV_FIX = "env names are upper-case letters, digits and underscores";
+const CPU_FIX = 'use whole CPUs ("1".. "8") or millicores ("500m")';
+const MEMORY_FIX = 'use a size in Mi or Gi, such as "512Mi"';
+const KNOWN = SERVICES.map((s) => s.name).join(", ");
+
+describe("catalog validation", () => {
+  describe("service name", () => {
+    it.each(["n", "n1", "n-1", "notes-service", "a2b-c3d"])("accepts %j", (name) => {
+      expect(() => validateCatalog(withNew({ name }))).not.toThrow();
+    });
+
+    it.each(["notes-service!", "!notes-service", "1notes", "notes-", "-notes", "Notes-service", "notes_service", "notes service", ""])(
+      "fails if it is %j",
+      (name) => {
+        expect(errorOf(withNew({ name }))).toBe(`catalog ${JSON.stringify(name)}.name: ${JSON.stringify(name)} is not valid; ${NAME_FIX}`);
+      },
+    );
+
+    it("fails if two entries share it", () => {
+      expect(errorOf([...withNew({}), ...withNew({}).slice(-1)])).toBe(
+        'catalog "notes-service".name: "notes-service" is not valid; each service name may appear once in the catalog',
+      );
+    });
+  });
+
+  describe("image name", () => {
+    it.each(["n", "0", "notes_service", "notes.service", "notes-service", "a.b_c-d", "notes-x2"])("accepts %j", (image) => {
+      expect(() => validateCatalog(withNew({ image }))).not.toThrow();
+    });
+
+    it.each(["notes_service!", "!notes_service", "_notes", "notes_", ".notes", "notes.", "Notes", "notes service", "notes/service", ""])(
+      "fails if it is %j",
+      (image) => {
+        expect(errorOf(withNew({ image }))).toBe(`catalog "notes-service".image: ${JSON.stringify(image)} is not valid; ${IMAGE_FIX}`);
+      },
+    );
+  });
+
+  describe("port", () => {
+    it.each([1, 8080, 65535])("accepts %j", (port) => {
+      expect(() => validateCatalog(withNew({ port }))).not.toThrow();
+    });
+
+    it.each([0, -1, 65536, 8080.5, Number.NaN])("fails if it is %j", (port) => {
+      expect(errorOf(withNew({ port }))).toBe(`catalog "notes-service".port: ${JSON.stringify(port)} is not valid; use an integer from 1 to 65535`);
+    });
+  });
+
+  describe("health path", () => {
+    it.each(["/", "/health", "/api/v1/health?full=1", "/~x!"])("accepts %j", (healthPath) => {
+      expect(() => validateCatalog(withNew({ healthPath }))).not.toThrow();
+    });
+
+    it.each(["health", "x/health", "/he alth", "/health\n", "/health\t", "/héalth", ""])("fails if it is %j", (healthPath) => {
+      expect(errorOf(withNew({ healthPath }))).toBe(
+        `catalog "notes-service".healthPath: ${JSON.stringify(healthPath)} is not valid; use an absolute path such as "/health"`,
+      );
+    });
+  });
+
+  describe("resources", () => {
+    it.each(["1", "2", "8", "1m", "500m", "1000m", "9999m"])("accepts cpu %j", (cpu) => {
+      expect(() => validateCatalog(withNew({ resources: { cpu, memory: "512Mi" } }))).not.toThrow();
+    });
+
+    it.each(["0", "9", "16", "x1", "1x", "1 ", " 1", "0m", "0500m", "10000m", "500m ", "x500m", "m", "1.5", ""])("fails if cpu is %j", (cpu) => {
+      expect(errorOf(withNew({ resources: { cpu, memory: "512Mi" } }))).toBe(
+        `catalog "notes-service".resources.cpu: ${JSON.stringify(cpu)} is not valid; ${CPU_FIX}`,
+      );
+    });
+
+    it.each(["1Mi", "512Mi", "1Gi", "10Gi", "2048Mi"])("accepts memory %j", (memory) => {
+      expect(() => validateCatalog(withNew({ resources: { cpu: "1", memory } }))).not.toThrow();
+    });
+
+    it.each(["512", "512Mi ", " 512Mi", "x512Mi", "512Mix", "0Mi", "0512Mi", "512Ki", "512mi", "512M", "Mi", "1.5Gi", ""])(
+      "fails if memory is %j",
+      (memory) => {
+        expect(errorOf(withNew({ resources: { cpu: "1", memory } }))).toBe(
+          `catalog "notes-service".resources.memory: ${JSON.stringify(memory)} is not valid; ${MEMORY_FIX}`,
+        );
+      },
+    );
+  });
+
+  describe("env names", () => {
+    it.each(["A", "_X", "API_VERSION", "V2", "A_1_B"])("accepts %j as a plain value, a secret and a call's URL name", (name) => {
+      expect(() => validateCatalog(withNew({ env: { [name]: "x" } }))).not.toThrow();
+      expect(() => validateCatalog(withNew({ secretEnv: [name] }))).not.toThrow();
+    });
+
+    it.each(["API-VERSION", "1API", "API!", "!API", "api", "Api", "A B", ""])("fails if a plain value's name is %j", (name) => {
+      expect(errorOf(withNew({ env: { [name]: "x" } }))).toBe(`catalog "notes-service" env: ${JSON.stringify(name)} is not valid; ${ENV_FIX}`);
+    });
+
+    it.each(["DATABASE-URL", "database_url", "URL!"])("fails if a secret's name is %j", (name) => {
+      expect(errorOf(withNew({ secretEnv: [name] }))).toBe(`catalog "notes-service" env: ${JSON.stringify(name)} is not valid; ${ENV_FIX}`);
+    });
+
+    it.each(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"])("fails if it sets %s, which Cloud Run sets itself", (name) => {
+      const message = `catalog "notes-service" env: "${name}" is not valid; Cloud Run sets PORT, K_SERVICE, K_REVISION, K_CONFIGURATION itself; remove it`;
+      expect(errorOf(withNew({ env: { [name]: "x" } }))).toBe(message);
+      expect(errorOf(withNew({ secretEnv: [name] }))).toBe(message);
+    });
+
+    it.each([
+      ["a secret twice", { secretEnv: ["TOKEN", "TOKEN"] }, "TOKEN"],
+      ["a plain value and a secret", { env: { TOKEN: "x" }, secretEnv: ["TOKEN"] }, "TOKEN"],
+      ["a plain value and a called service's URL", { env: { USERS_SERVICE_URL: "x" }, calls: ["users-service"] }, "USERS_SERVICE_URL"],
+      ["a secret and a called service's URL", { secretEnv: ["USERS_SERVICE_URL"], calls: ["users-service"] }, "USERS_SERVICE_URL"],
+    ] as const)("fails if one name is %s", (_how, patch, name) => {
+      expect(errorOf(withNew(patch))).toBe(
+        `catalog "notes-service" env: "${name}" is not valid; each env name may be set once: as a plain value, a secret, or a called service's URL`,
+      );
+    });
+
+  });
+
+  describe("calls and baked calls", () => {
+    it.each(["calls", "bakedCalls"] as const)("accepts a backend of the catalog in %s", (field) => {
+      expect(() => validateCatalog(withNew({ [field]: ["users-service"] }))).not.toThrow();
+    });
+
+    it.each(["calls", "bakedCalls"] as const)("fails if %s names a service the catalog lacks", (field) => {
+      expect(errorOf(withNew({ [field]: ["billing-service"] }))).toBe(
+        `catalog "notes-service".${field}: "billing-service" is not valid; call a service of the catalog: ${KNOWN}, notes-service`,
+      );
+    });
+
+    it.each(["calls", "bakedCalls"] as const)("fails if %s names the service itself", (field) => {
+      expect(errorOf(withNew({ [field]: ["notes-service"] }))).toBe(
+        `catalog "notes-service".${field}: "notes-service" is not valid; a service does not need to call itself; remove it`,
+      );
+    });
+
+    it.each(["calls", "bakedCalls"] as const)("fails if %s names a public service, which needs no invoker grant", (field) => {
+      expect(errorOf(withNew({ [field]: ["gateway"] }))).toBe(
+        `catalog "notes-service".${field}: "gateway" is not valid; a public service needs no invoker grant; call it by its URL without listing it`,
+      );
+    });
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * Bad environment values a person could write, each rejected with the field,
+ * the value and the fix; and the closest valid values (the limits), accepted.
+ */
+import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
+
+/** A copy of `base` with the value at the dotted `path` replaced. */
+function withValue(base: EnvironmentConfig, path: string, value: unknown): EnvironmentConfig {
+  const copy = structuredClone(base) as Record<string, any>;
+  const keys = path.split(".");
+  const last = keys.pop()!;
+  keys.reduce((node, key) => node[key], copy)[last] = value;
+  return copy as EnvironmentConfig;
+}
+
+/** The message validateEnvironment throws for `env`. */
+function errorOf(env: EnvironmentConfig): string {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("the environment was accepted");
+}
+
+const x = (n: number, c = "a") => c.repeat(n);
+
+const PROJECT_ID_FIX = "a GCP project id has 6-30 lowercase letters, digits or hyphens and starts with a letter";
+const SUFFIX_FIX = 'use "" or "-" followed by lowercase letters or digits, such as "-staging"';
+const BUCKET_FIX = "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'";
+const ACCOUNT_FIX = "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter";
+const BOOLEAN_FIX = "use true or false";
+
+/** [dotted path, base, accepted values, rejected values, fix]. */
+const FIELDS: [string, EnvironmentConfig, unknown[], unknown[], string][] = [
+  ["project.id", staging, ["abcdef", x(30), "my-proj-1"], ["abcde", x(31), "mindmirror-69!", "!mindmirror-69", "1mindmirror", "mindmirror-", "MindMirror", ""], PROJECT_ID_FIX],
+  [
+    "project.number",
+    staging,
+    ["100000", `1${x(18, "0")}`],
+    ["99999", `1${x(19, "0")}`, "0123456", "x3858903851", "3858903851x", "3858903851 ", ""],
+    "a GCP project number is 6-19 digits, as a string",
+  ],
+  [
+    "region",
+    staging,
+    ["us-east4", "europe-west10", "me-central1"],
+    ["us-east0", "us-east100", "us-east4!", "!us-east4", "us-east", "useast4", "US-EAST4", "us-east4-a", "us--east4", ""],
+    'use a GCP region such as "us-east4" or "europe-west1"',
+  ],
+  [
+    "branch",
+    staging,
+    ["main", "m", "release/1.2", "feature/x-y_Z", "a.lockx", "lock", x(100)],
+    ["-main", "a..b", "main..x", "a//b", "main//x", "main.lock", "main/", "main.", "a b", "main~1", "main!", "!main", x(101), ""],
+    'use a git branch name such as "staging" or "main" (no spaces, "..", or leading "-")',
+  ],
+  ["naming.serviceSuffix", staging, ["", "-staging", "-a-b2"], ["staging", "-", "-Staging", "-staging!", "!-staging", "-staging-", "--staging"], SUFFIX_FIX],
+  ["naming.accountSuffix", staging, ["", "-production", "-x9"], ["production", "-", "-prod!", "x-prod", "-prod-"], SUFFIX_FIX],
+  [
+    "backend.mode",
+    staging,
+    ["complete", "partial"],
+    ["full", "Complete", ""],
+    'use "complete" (plain tofu init) or "partial" (tofu init -backend-config=<env>.backend.hcl)',
+  ],
+  ["backend.bucket", staging, ["abc", x(63), "a.b_c-d", "0ab"], ["ab", x(64), "-abc", "abc-", "Abc", "abc!", "!abc", ""], BUCKET_FIX],
+  [
+    "backend.prefix",
+    staging,
+    ["envs", "envs/staging", "A_b.c-d/e/f"],
+    ["/envs", "envs/", "envs//staging", "envs staging", "envs/staging!", "!envs", ""],
+    "use path segments without leading or trailing '/', such as \"envs/staging\"",
+  ],
+  [
+    "backend.managedBucket.location",
+    staging,
+    ["US", "US-EAST4", "NAM4", "EUR4", "U"],
+    ["us-east4", "US-", "-US", "4US", "US EAST", "US!", "!US", "US--EAST", ""],
+    'use a GCS location in upper case, such as "US-EAST4", "US" or "NAM4"',
+  ],
+  ["app.logLevel", staging, ["DEBUG", "INFO", "WARNING", "ERROR"], ["TRACE", "debug", ""], "use one of DEBUG, INFO, WARNING, ERROR"],
+  ["app.debug", staging, [true, false], ["true", 1, null], BOOLEAN_FIX],
+  ["importExisting", staging, [true, false], ["false", 0], BOOLEAN_FIX],
+  ["deletionProtection", staging, [true, false], ["true", 1], BOOLEAN_FIX],
+  // With room above: a minimum past its own bound is the only problem, not also the maximum below it.
+  ["scaling.minInstances", { ...staging, scaling: { ...staging.scaling, maxInstances: 1000 } }, [0, 1, 4, 100], [-1, 101, 500, 1.5], "use an integer from 0 to 100"],
+  ["scaling.maxInstances", staging, [1, 4, 1000], [0, 1001, 2.5], "use an integer from 1 (at least minInstances) to 1000"],
+  ["scaling.concurrency", staging, [1, 1000], [0, 1001, 2.5], "use an integer from 1 to 1000"],
+  ["registry.location", staging, ["us-east4", "europe-west1"], ["us-east4 ", " us-east4", "us"], 'use a GCP region such as "us-east4"'],
+  [
+    "registry.repository",
+    staging,
+    ["ab", x(63), "my-repo2"],
+    ["a", x(64), "1repo", "repo-", "Repo", "repo!", "!repo", "my_repo", ""],
+    "an Artifact Registry repository id has lowercase letters, digits and hyphens",
+  ],
+  ["ci.workloadIdentityPool", staging, ["abcd", x(32), "github-pool"], ["abc", x(33), "1pool", "pool-", "pool!", "!pool", "Pool"], "a pool id has 4-32 lowercase letters, digits or hyphens"],
+  ["ci.workloadIdentityProvider", staging, ["abcd", x(32)], ["abc", x(33), "github-oidc!", "!github-oidc"], "a provider id has 4-32 lowercase letters, digits or hyphens"],
+  ["ci.deployerAccountId", staging, ["abcdef", x(30), "deploy-1"], ["abcde", x(31), "1abcdef", "abcdef-", "github-actions!", "!github-actions", "Github-actions"], ACCOUNT_FIX],
+  ["ci.builderAccountId", production, ["abcdef", x(30)], ["abcde", x(31), "builder-", "github-builder!", "!github-builder"], ACCOUNT_FIX],
+  ["approval.requiredPullRequestApprovals", staging, [0, 10], [-1, 11, 1.5], "use an integer from 0 to 10"],
+  ["approval.githubEnvironment", production, ["production", "a", x(255), "Prod_1.x-y"], ["", x(256), "prod env", "prod/x", "prod!", "!prod"], "use letters, digits, '.', '_' or '-'"],
+];
+
+describe("environment validation", () => {
+  it("accepts staging and production as committed", () => {
+    expect(() => validateEnvironment(staging)).not.toThrow();
+    expect(() => validateEnvironment(production)).not.toThrow();
+  });
+
+  describe.each(FIELDS)("%s", (path, base, good, bad, fix) => {
+    it.each(good.map((v) => [v]))("accepts %j", (value) => {
+      expect(() => validateEnvironment(withValue(base, path, value))).not.toThrow();
+    });
+    it.each(bad.map((v) => [v]))("fails if it is %j", (value) => {
+      expect(errorOf(withValue(base, path, value))).toBe(`environments.${base.name}.${path}: ${JSON.stringify(value)} is not valid; ${fix}`);
+    });
+  });
+
+  describe("name", () => {
+    it.each(["qa", "staging2", x(20)])("accepts %j", (name) => {
+      expect(() => validateEnvironment({ ...staging, name })).not.toThrow();
+    });
+    it.each(["s", x(21), "staging!", "!staging", "Staging", "2stage", "sta-ging", ""])("fails if it is %j", (name) => {
+      expect(errorOf({ ...staging, name })).toBe(
+        `environments.<env>.name: ${JSON.stringify(name)} is not valid; use 2-20 lowercase letters or digits, starting with a letter`,
+      );
+    });
+  });
+
+  describe("scaling limits that depend on each other", () => {
+    it("accepts maxInstances equal to minInstances", () => {
+      expect(() => validateEnvironment({ ...staging, scaling: { ...staging.scaling, minInstances: 100, maxInstances: 100 } })).not.toThrow();
+    });
+    it("fails if maxInstances is below minInstances, naming minInstances as the lower bound", () => {
+      expect(errorOf({ ...staging, scaling: { ...staging.scaling, minInstances: 5, maxInstances: 4 } })).toBe(
+        "environments.staging.scaling.maxInstances: 4 is not valid; use an integer from 5 (at least minInstances) to 1000",
+      );
+    });
+  });
+
+  describe("required reviewers", () => {
+    const reviewers = (reviewerUserIds: number[], reviewerTeamIds: number[]) => ({ ...production, approval: { ...production.approval, reviewerUserIds, reviewerTeamIds } });
+
+    it.each([[[1, Number.MAX_SAFE_INTEGER], []], [[], [1, Number.MAX_SAFE_INTEGER]], [[1, 2, 3], [4, 5, 6]]])("accepts users %j and teams %j", (users, teams) => {
+      expect(() => validateEnvironment(reviewers(users, teams))).not.toThrow();
+    });
+
+    it.each([0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1])("fails if a user or team id is %j", (id) => {
+      const fix = "use numeric GitHub ids (positive integers), not logins";
+      expect(errorOf(reviewers([id], []))).toBe(`environments.production.approval.reviewerUserIds: ${JSON.stringify(id)} is not valid; ${fix}`);
+      expect(errorOf(reviewers([], [id]))).toBe(`environments.production.approval.reviewerTeamIds: ${JSON.stringify(id)} is not valid; ${fix}`);
+    });
+
+    it("fails if users and teams together are more than GitHub's 6", () => {
+      expect(errorOf(reviewers([1, 2, 3, 4], [5, 6, 7]))).toBe(
+        "environments.production.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers per environment",
+      );
+    });
+  });
+
+  describe("builder account", () => {
+    it("fails if an approval gate has no builder for the unattended jobs", () => {
+      expect(errorOf({ ...production, ci: { ...production.ci, builderAccountId: undefined } })).toBe(
+        'environments.production.ci.builderAccountId: undefined is not valid; approval.githubEnvironment "production" gates the deployer, ' +
+          'so unattended jobs (image builds, plans) need an account of their own; set it to a service account id such as "github-builder-production"',
+      );
+    });
+
+    it("fails if there is a builder but no approval gate", () => {
+      expect(errorOf({ ...staging, ci: { ...staging.ci, builderAccountId: "github-builder-staging" } })).toBe(
+        'environments.staging.ci.builderAccountId: "github-builder-staging" is not valid; ' +
+          "without approval.githubEnvironment every job uses the deployer and nothing would use this account; remove it, or set approval.githubEnvironment",
+      );
+    });
+
+    it("fails if the builder is the deployer", () => {
+      expect(errorOf({ ...production, ci: { ...production.ci, builderAccountId: production.ci.deployerAccountId } })).toBe(
+        'environments.production.ci.builderAccountId: "github-actions-production" is not valid; it is ci.deployerAccountId too, ' +
+          `which would give ungated jobs the deployer's rights; use an account id of its own, such as "github-builder-production"`,
+      );
+    });
+  });
+
+  describe("labels", () => {
+    const labelled = (labels: Record<string, string>) => ({ ...staging, labels });
+
+    it.each<Record<string, string>>([{}, { a: "" }, { [x(63)]: x(63) }, { team_x: "core-1" }, { t: "a_b-c9" }])("accepts %j", (labels) => {
+      expect(() => validateEnvironment(labelled(labels))).not.toThrow();
+    });
+
+    it.each(["1a", "A", "a!", "!a", "a b", x(64), ""])("fails if a key is %j", (key) => {
+      expect(errorOf(labelled({ [key]: "x" }))).toBe(
+        `environments.staging.labels key: ${JSON.stringify(key)} is not valid; a GCP label key has up to 63 lowercase letters, digits, '_' or '-' and starts with a letter`,
+      );
+    });
+
+    it.each(["X", "a b", "a!", "!a", x(64)])("fails if a value is %j", (value) => {
+      expect(errorOf(labelled({ team: value }))).toBe(
+        `environments.staging.labels.team: ${JSON.stringify(value)} is not valid; a GCP label value has up to 63 lowercase letters, digits, '_' or '-'`,
+      );
+    });
+
+    it.each(["environment", "service"])("fails if it sets %j, which the app sets", (key) => {
+      expect(errorOf(labelled({ [key]: "x" }))).toBe(`environments.staging.labels key: "${key}" is not valid; "environment" and "service" are set by the app; remove it`);
+    });
+  });
+});

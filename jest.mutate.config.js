@@ -1,0 +1,21 @@
+/**
+ * Jest for mutation runs (stryker.config.cjs): the suites of the files being
+ * mutated (MUTATION_SUITES, a JSON list set by scripts/mutate.mjs), or of
+ * every target.
+ * The temp folder is removed after each run but not checked: a mutant may
+ * well make a test fail before its cleanup.
+ */
+const base = require("./jest.config");
+const { allSuites } = require("./scripts/mutation-targets.cjs");
+
+const suites = process.env.MUTATION_SUITES ? JSON.parse(process.env.MUTATION_SUITES) : allSuites();
+
+module.exports = {
+  ...base,
+  testMatch: suites.map((glob) => `<rootDir>/__tests__/${glob}`),
+  reporters: ["default"],
+  // The sandbox's paths are new to tsx's compile cache, so child processes start slower.
+  testTimeout: 20000,
+  globalSetup: "<rootDir>/scripts/jest-global-setup-mutate.js",
+  globalTeardown: "<rootDir>/scripts/jest-global-cleanup.js",
+};

@@ -1,0 +1,2 @@
+// jest passes its configs as arguments; the temp directory is the default base.
+module.exports = () => require("./jest-tmpdir").setup();

@@ -1,0 +1,68 @@
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+/**
+ * Jest's global setup and teardown point TMPDIR at a fresh folder for the
+ * whole run, so that what tests leave in the temp directory is visible: a
+ * test that creates a temp folder must remove it. The folder of tsx's compile
+ * cache (`tsx-<uid>`, used by the ops commands and main.ts run as child
+ * processes) is linked in from the real temp directory: a cache, not a leak.
+ */
+const STATE = Symbol.for("mindmirror.jest.tmpdir");
+
+/**
+ * Creates the run's folder under `base`, with tsx's cache folder of `cacheBase`
+ * linked in; returns it and the entries it starts with.
+ */
+function create(base, cacheBase = base) {
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, "mindmirror-jest-"));
+  const keep = [];
+  if (process.platform !== "win32") {
+    const cache = `tsx-${os.userInfo().uid}`;
+    fs.mkdirSync(path.join(cacheBase, cache), { recursive: true });
+    fs.symlinkSync(path.join(cacheBase, cache), path.join(dir, cache));
+    keep.push(cache);
+  }
+  return { dir, keep };
+}
+
+/** Removes the run's folder; returns what tests left in it, sorted. */
+function remove({ dir, keep }) {
+  const left = fs.readdirSync(dir).filter((name) => !keep.includes(name)).sort();
+  for (const name of keep) fs.unlinkSync(path.join(dir, name));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return left;
+}
+
+/** Throws unless `left` is empty. */
+function assertNothingLeft(left) {
+  if (left.length === 0) return;
+  const shown = left.slice(0, 10).join(", ");
+  throw new Error(`tests left ${left.length} entries in the temp directory (${shown}${left.length > 10 ? ", …" : ""}); remove what a test creates in afterEach/afterAll`);
+}
+
+/** Points TMPDIR at a fresh folder under `base` (the temp directory unless given). */
+function setup(base = os.tmpdir()) {
+  const state = create(base, os.tmpdir());
+  globalThis[STATE] = { ...state, original: process.env.TMPDIR };
+  process.env.TMPDIR = state.dir;
+}
+
+/** Restores TMPDIR and removes the run's folder; returns what tests left. */
+function cleanup() {
+  const state = globalThis[STATE];
+  if (state === undefined) return [];
+  delete globalThis[STATE];
+  if (state.original === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = state.original;
+  return remove(state);
+}
+
+/** Fails the run when tests left anything in the temp folder (it is removed either way). */
+function teardown() {
+  assertNothingLeft(cleanup());
+}
+
+module.exports = { create, remove, assertNothingLeft, setup, cleanup, teardown };
