@@ -1,10 +1,17 @@
-import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainersEnv } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import {
+  CloudRunV2Service,
+  type CloudRunV2ServiceTemplateContainersEnv,
+  type CloudRunV2ServiceTemplateContainersLivenessProbe,
+  type CloudRunV2ServiceTemplateContainersResources,
+  type CloudRunV2ServiceTemplateContainersStartupProbe,
+} from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { Construct } from "constructs";
 import type { EnvValue, ServiceDefinition } from "../catalog/types";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
 import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceLabels, serviceUrl, urlEnvName } from "../lib/naming";
-import { ALL_USERS, InvokerGrant } from "./invoker-grant";
+import { ALL_USERS, type Grantee } from "../lib/grantee";
+import { InvokerGrant, type InvokableService } from "./invoker-grant";
 import { importExisting } from "./import-existing";
 
 /**
@@ -12,10 +19,19 @@ import { importExisting } from "./import-existing";
  * API: its `cpu_idle` then defaults to false (CPU always allocated), so the
  * construct always writes `cpu_idle` too.
  */
-const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" };
+export const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" } as const satisfies CloudRunV2ServiceTemplateContainersResources["limits"];
 /** Probe timings: a slow-starting Python app gets up to 10 s x 24 = 4 min. */
-const STARTUP_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 };
-const LIVENESS_PROBE = { periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
+export const STARTUP_PROBE = {
+  periodSeconds: 10,
+  timeoutSeconds: 5,
+  failureThreshold: 24,
+} as const satisfies CloudRunV2ServiceTemplateContainersStartupProbe;
+/** A hung instance is replaced after 3 missed checks, 30 s apart. */
+export const LIVENESS_PROBE = {
+  periodSeconds: 30,
+  timeoutSeconds: 5,
+  failureThreshold: 3,
+} as const satisfies CloudRunV2ServiceTemplateContainersLivenessProbe;
 
 export interface CloudRunServiceProps {
   readonly environment: EnvironmentConfig;
@@ -31,7 +47,16 @@ export interface CloudRunServiceProps {
  * grants belong to the foundation stack, applied before this one: a service
  * names its account by email and never grants anything on it.
  */
-export class CloudRunService extends Construct {
+export class CloudRunService extends Construct implements Grantee, InvokableService {
+  /**
+   * A service of another stack of `env`, by base name (`agent-service`), to
+   * grant on. Its Cloud Run name is deterministic, so no cross-stack
+   * reference (and no remote state) is needed.
+   */
+  static fromName(scope: Construct, id: string, env: EnvironmentConfig, name: string): ServiceReference {
+    return new ServiceReference(scope, id, env, name);
+  }
+
   /** Cloud Run service name in this environment. */
   readonly name: string;
   /** Deterministic URL, known before the service exists. */
@@ -93,22 +118,55 @@ export class CloudRunService extends Construct {
     }
 
     if (def.public === true || env.invoker.unauthenticatedBackends === true) {
-      this.grantInvoke("public", ALL_USERS);
+      this.grantInvoke(ALL_USERS);
     }
   }
 
-  /** Lets `member` invoke this service. */
-  grantInvoke(id: string, member: string): InvokerGrant {
-    return new InvokerGrant(this, `invoker-${id}`, {
-      environment: this.environment,
-      serviceName: this.service.name,
-      member,
-    });
+  /** Lets `grantee` invoke this service. */
+  grantInvoke(grantee: Grantee): InvokerGrant {
+    return new InvokerGrant(this, `invoker-${grantee.grantName}`, { service: this, grantee });
   }
 
   /** IAM member of this service's own account. */
   get member(): string {
     return `serviceAccount:${this.accountEmail}`;
+  }
+
+  /** Its base name, in the addresses of grants to and from it. */
+  get grantName(): string {
+    return this.definition.name;
+  }
+
+  get baseName(): string {
+    return this.definition.name;
+  }
+
+  get serviceName(): string {
+    return this.service.name;
+  }
+}
+
+/** A Cloud Run service deployed by another stack, from {@link CloudRunService.fromName}. */
+export class ServiceReference extends Construct implements InvokableService {
+  readonly environment: EnvironmentConfig;
+  readonly baseName: string;
+  readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, env: EnvironmentConfig, name: string) {
+    super(scope, id);
+    this.environment = env;
+    this.baseName = name;
+    this.serviceName = cloudRunName(env, name);
+  }
+
+  /** Lets `grantee` invoke the service. */
+  grantInvoke(grantee: Grantee): InvokerGrant {
+    return new InvokerGrant(this, `invoker-${grantee.grantName}`, {
+      service: this,
+      grantee,
+      // Before grants took objects, a grant on another stack's service sat at the stack's top level.
+      legacyPath: [`invoker-${this.baseName}-from-${grantee.grantName}`, "binding"],
+    });
   }
 }
 
