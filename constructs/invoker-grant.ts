@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import type { Grantee } from "../lib/grantee";
 import { terraformName } from "./foundation/ci-account";
+import { movedFrom } from "./import-existing";
 
 /** A Cloud Run service that can be granted to: one deployed in this stack, or one of another stack by its name. */
 export interface InvokableService {
@@ -48,7 +49,7 @@ export class InvokerGrant extends Construct {
     });
     this.binding.overrideLogicalId(invokerAddressName(service.baseName, grantee.grantName));
     const legacyPath = props.legacyPath ?? [...stackRelativePath(this), "binding"];
-    this.binding.moveFromId(`${this.binding.terraformResourceType}.${hashedLogicalId(legacyPath)}`);
+    movedFrom(this.binding, `${this.binding.terraformResourceType}.${hashedLogicalId(legacyPath)}`);
   }
 }
 
