@@ -4,6 +4,7 @@ import {
   type CloudRunV2ServiceTemplateContainersLivenessProbe,
   type CloudRunV2ServiceTemplateContainersResources,
   type CloudRunV2ServiceTemplateContainersStartupProbe,
+  type CloudRunV2ServiceTemplateContainersStartupProbeTcpSocket,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import { Construct } from "constructs";
 import type { EnvValue, ServiceDefinition } from "../catalog/types";
@@ -80,7 +81,7 @@ export class CloudRunService extends Construct implements Grantee, InvokableServ
     const scaling = serviceScaling(env, def);
     const probePath = def.healthPath !== undefined && def.healthProbes !== false ? def.healthPath : undefined;
 
-    const probePort = { port: def.port };
+    const probePort = { port: def.port } satisfies CloudRunV2ServiceTemplateContainersStartupProbeTcpSocket;
     this.service = new CloudRunV2Service(this, "service", {
       project: env.project.id,
       location: env.region,
