@@ -6,13 +6,13 @@ import {
   type CloudRunV2ServiceTemplateContainersStartupProbe,
   type CloudRunV2ServiceTemplateContainersStartupProbeTcpSocket,
 } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import type { EnvValue, ServiceDefinition } from "../catalog/types";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
 import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceLabels, serviceUrl, urlEnvName } from "../lib/naming";
 import { ALL_USERS, type Grantee } from "../lib/grantee";
-import { InvokerGrant, type InvokableService } from "./invoker-grant";
+import { InvokableService } from "./invoker-grant";
 import { importExisting } from "./import-existing";
 
 /**
@@ -48,7 +48,7 @@ export interface CloudRunServiceProps {
  * grants belong to the foundation stack, applied before this one: a service
  * names its account by email and never grants anything on it.
  */
-export class CloudRunService extends Construct implements Grantee, InvokableService {
+export class CloudRunService extends InvokableService implements Grantee {
   /**
    * A service of another stack of `env`, by base name (`agent-service`), to
    * grant on. Its Cloud Run name is deterministic, so no cross-stack
@@ -123,11 +123,6 @@ export class CloudRunService extends Construct implements Grantee, InvokableServ
     }
   }
 
-  /** Lets `grantee` invoke this service. */
-  grantInvoke(grantee: Grantee): InvokerGrant {
-    return new InvokerGrant(this, `invoker-${grantee.grantName}`, { service: this, grantee });
-  }
-
   /** IAM member of this service's own account. */
   get member(): string {
     return `serviceAccount:${this.accountEmail}`;
@@ -148,7 +143,7 @@ export class CloudRunService extends Construct implements Grantee, InvokableServ
 }
 
 /** A Cloud Run service deployed by another stack, from {@link CloudRunService.fromName}. */
-export class ServiceReference extends Construct implements InvokableService {
+export class ServiceReference extends InvokableService {
   readonly environment: EnvironmentConfig;
   readonly baseName: string;
   readonly serviceName: string;
@@ -160,14 +155,9 @@ export class ServiceReference extends Construct implements InvokableService {
     this.serviceName = cloudRunName(env, name);
   }
 
-  /** Lets `grantee` invoke the service. */
-  grantInvoke(grantee: Grantee): InvokerGrant {
-    return new InvokerGrant(this, `invoker-${grantee.grantName}`, {
-      service: this,
-      grantee,
-      // Before grants took objects, a grant on another stack's service sat at the stack's top level.
-      legacyPath: [`invoker-${this.baseName}-from-${grantee.grantName}`, "binding"],
-    });
+  // Before grants took objects, a grant on another stack's service sat at the stack's top level.
+  protected override legacyGrantPath(grantee: Grantee): readonly string[] {
+    return [`invoker-${this.baseName}-from-${grantee.grantName}`, "binding"];
   }
 }
 

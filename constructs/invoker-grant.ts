@@ -6,13 +6,27 @@ import type { Grantee } from "../lib/grantee";
 import { terraformName } from "./foundation/ci-account";
 import { movedFrom } from "./import-existing";
 
-/** A Cloud Run service that can be granted to: one deployed in this stack, or one of another stack by its name. */
-export interface InvokableService {
-  readonly environment: EnvironmentConfig;
+/**
+ * A Cloud Run service that can be granted to: one deployed in this stack
+ * (`CloudRunService`), or one of another stack by its name
+ * (`CloudRunService.fromName`). Both grant through the one `grantInvoke`.
+ */
+export abstract class InvokableService extends Construct {
+  abstract readonly environment: EnvironmentConfig;
   /** Base name (`agent-service`), for the addresses of its grants. */
-  readonly baseName: string;
+  abstract readonly baseName: string;
   /** Cloud Run name: a name, or the service's `name` attribute. */
-  readonly serviceName: string;
+  abstract readonly serviceName: string;
+
+  /** Lets `grantee` invoke this service. */
+  grantInvoke(grantee: Grantee): InvokerGrant {
+    return new InvokerGrant(this, `invoker-${grantee.grantName}`, { service: this, grantee, legacyPath: this.legacyGrantPath(grantee) });
+  }
+
+  /** Where the grant to `grantee` sat when cdktf named it by a hash. @default the grant's own path */
+  protected legacyGrantPath(_grantee: Grantee): readonly string[] | undefined {
+    return undefined;
+  }
 }
 
 export interface InvokerGrantProps {
