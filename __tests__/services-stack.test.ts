@@ -147,6 +147,20 @@ describe("services stack", () => {
     expect(habits.ports).toEqual({ container_port: 8003 });
   });
 
+  it("gives every service 4 min to start (24 x 10 s, 5 s timeout) and replaces a hung one after 3 missed checks 30 s apart", () => {
+    const timings = (probe: Record<string, unknown> | undefined) =>
+      probe && { period: probe.period_seconds, timeout: probe.timeout_seconds, failures: probe.failure_threshold };
+    for (const [name, service] of Object.entries(resourcesOf(json, "google_cloud_run_v2_service"))) {
+      const container = service.template.containers[0];
+      expect({ name, startup: timings(container.startup_probe) }).toEqual({ name, startup: { period: 10, timeout: 5, failures: 24 } });
+      if (container.liveness_probe !== undefined) {
+        expect({ name, liveness: timings(container.liveness_probe) }).toEqual({ name, liveness: { period: 30, timeout: 5, failures: 3 } });
+      }
+    }
+    const practices = json.resource.google_cloud_run_v2_service.practices_service.template.containers[0];
+    expect(timings(practices.liveness_probe)).toEqual({ period: 30, timeout: 5, failures: 3 });
+  });
+
   it("gives meals, movements, practices and users 1 CPU and 512Mi", () => {
     for (const name of ["meals_service", "movements_service", "practices_service", "users_service"]) {
       expect(json.resource.google_cloud_run_v2_service[name].template.containers[0].resources.limits).toEqual({ cpu: "1", memory: "512Mi" });

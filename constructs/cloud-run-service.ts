@@ -1,10 +1,18 @@
-import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainersEnv } from "@cdktf/provider-google/lib/cloud-run-v2-service";
-import { Construct } from "constructs";
+import {
+  CloudRunV2Service,
+  type CloudRunV2ServiceTemplateContainersEnv,
+  type CloudRunV2ServiceTemplateContainersLivenessProbe,
+  type CloudRunV2ServiceTemplateContainersResources,
+  type CloudRunV2ServiceTemplateContainersStartupProbe,
+  type CloudRunV2ServiceTemplateContainersStartupProbeTcpSocket,
+} from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import type { Construct } from "constructs";
 import type { EnvValue, ServiceDefinition } from "../catalog/types";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
 import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceLabels, serviceUrl, urlEnvName } from "../lib/naming";
-import { ALL_USERS, InvokerGrant } from "./invoker-grant";
+import { ALL_USERS, type Grantee } from "../lib/grantee";
+import { InvokableService } from "./invoker-grant";
 import { importExisting } from "./import-existing";
 
 /**
@@ -12,10 +20,19 @@ import { importExisting } from "./import-existing";
  * API: its `cpu_idle` then defaults to false (CPU always allocated), so the
  * construct always writes `cpu_idle` too.
  */
-const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" };
+export const DEFAULT_RESOURCES = { cpu: "1", memory: "512Mi" } as const satisfies CloudRunV2ServiceTemplateContainersResources["limits"];
 /** Probe timings: a slow-starting Python app gets up to 10 s x 24 = 4 min. */
-const STARTUP_PROBE = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 };
-const LIVENESS_PROBE = { periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
+export const STARTUP_PROBE = {
+  periodSeconds: 10,
+  timeoutSeconds: 5,
+  failureThreshold: 24,
+} as const satisfies CloudRunV2ServiceTemplateContainersStartupProbe;
+/** A hung instance is replaced after 3 missed checks, 30 s apart. */
+export const LIVENESS_PROBE = {
+  periodSeconds: 30,
+  timeoutSeconds: 5,
+  failureThreshold: 3,
+} as const satisfies CloudRunV2ServiceTemplateContainersLivenessProbe;
 
 export interface CloudRunServiceProps {
   readonly environment: EnvironmentConfig;
@@ -31,7 +48,16 @@ export interface CloudRunServiceProps {
  * grants belong to the foundation stack, applied before this one: a service
  * names its account by email and never grants anything on it.
  */
-export class CloudRunService extends Construct {
+export class CloudRunService extends InvokableService implements Grantee {
+  /**
+   * A service of another stack of `env`, by base name (`agent-service`), to
+   * grant on. Its Cloud Run name is deterministic, so no cross-stack
+   * reference (and no remote state) is needed.
+   */
+  static fromName(scope: Construct, id: string, env: EnvironmentConfig, name: string): ServiceReference {
+    return new ServiceReference(scope, id, env, name);
+  }
+
   /** Cloud Run service name in this environment. */
   readonly name: string;
   /** Deterministic URL, known before the service exists. */
@@ -55,7 +81,7 @@ export class CloudRunService extends Construct {
     const scaling = serviceScaling(env, def);
     const probePath = def.healthPath !== undefined && def.healthProbes !== false ? def.healthPath : undefined;
 
-    const probePort = { port: def.port };
+    const probePort = { port: def.port } satisfies CloudRunV2ServiceTemplateContainersStartupProbeTcpSocket;
     this.service = new CloudRunV2Service(this, "service", {
       project: env.project.id,
       location: env.region,
@@ -93,22 +119,45 @@ export class CloudRunService extends Construct {
     }
 
     if (def.public === true || env.invoker.unauthenticatedBackends === true) {
-      this.grantInvoke("public", ALL_USERS);
+      this.grantInvoke(ALL_USERS);
     }
-  }
-
-  /** Lets `member` invoke this service. */
-  grantInvoke(id: string, member: string): InvokerGrant {
-    return new InvokerGrant(this, `invoker-${id}`, {
-      environment: this.environment,
-      serviceName: this.service.name,
-      member,
-    });
   }
 
   /** IAM member of this service's own account. */
   get member(): string {
     return `serviceAccount:${this.accountEmail}`;
+  }
+
+  /** Its base name, in the addresses of grants to and from it. */
+  get grantName(): string {
+    return this.definition.name;
+  }
+
+  get baseName(): string {
+    return this.definition.name;
+  }
+
+  get serviceName(): string {
+    return this.service.name;
+  }
+}
+
+/** A Cloud Run service deployed by another stack, from {@link CloudRunService.fromName}. */
+export class ServiceReference extends InvokableService {
+  readonly environment: EnvironmentConfig;
+  readonly baseName: string;
+  readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, env: EnvironmentConfig, name: string) {
+    super(scope, id);
+    this.environment = env;
+    this.baseName = name;
+    this.serviceName = cloudRunName(env, name);
+  }
+
+  // Before grants took objects, a grant on another stack's service sat at the stack's top level.
+  protected override legacyGrantPath(grantee: Grantee): readonly string[] {
+    return [`invoker-${this.baseName}-from-${grantee.grantName}`, "binding"];
   }
 }
 

@@ -13,22 +13,33 @@ import { TerraformElement, type TerraformResource } from "../lib/cdk";
  * pipeline.
  */
 export function importExisting(resource: TerraformResource, importId: string): void {
-  new ImportBlock(resource, "import", resource, importId);
+  new AddressBlock(resource, "import", resource, (to) => ({ import: [{ id: importId, to }] }));
 }
 
-class ImportBlock extends TerraformElement {
+/**
+ * Carries the state of `resource` over from its earlier address `from`
+ * (`google_x.old_name`) with a `moved` block, so a rename is a move in the
+ * plan, never a destroy and a create. Where `from` is not in the state the
+ * block is a no-op. cdktf's `moveFromId` would add the same `terraform
+ * version` validation as `importFrom`.
+ */
+export function movedFrom(resource: TerraformResource, from: string): void {
+  new AddressBlock(resource, "moved", resource, (to) => ({ moved: [{ from, to }] }));
+}
+
+class AddressBlock extends TerraformElement {
   constructor(
     scope: Construct,
     id: string,
     private readonly target: TerraformResource,
-    private readonly importId: string,
+    private readonly render: (to: string) => Record<string, unknown>,
   ) {
     super(scope, id);
   }
 
   /** The block; the address is read at synth, after any `overrideLogicalId`. */
-  private block(): { import: { id: string; to: string }[] } {
-    return { import: [{ id: this.importId, to: `${this.target.terraformResourceType}.${this.target.friendlyUniqueId}` }] };
+  private block(): Record<string, unknown> {
+    return this.render(`${this.target.terraformResourceType}.${this.target.friendlyUniqueId}`);
   }
 
   override toTerraform(): unknown {

@@ -1,7 +1,6 @@
 import type { Construct } from "constructs";
 import { calleesOf, SERVICES, servicesOf, validateCatalog, type ServiceDefinition } from "../catalog";
-import { CloudRunService } from "../constructs/cloud-run-service";
-import { InvokerGrant } from "../constructs/invoker-grant";
+import { CloudRunService, type ServiceReference } from "../constructs/cloud-run-service";
 import type { EnvironmentConfig } from "../environments";
 import { TerraformOutput, TerraformVariable } from "../lib/cdk";
 import { imageCondition, imageForms, validateImage } from "../lib/images";
@@ -77,22 +76,13 @@ export abstract class DeploymentStack extends EnvironmentStack {
     this.grantCallers(deployables);
   }
 
-  /** Each deployed service may invoke what it calls; grants on services of another stack name them. */
+  /** Each deployed service may invoke what it calls, in this stack or another. */
   private grantCallers(deployables: readonly ServiceDefinition[]): void {
+    const others = new Map<string, ServiceReference>();
+    const service = (name: string) =>
+      this.services.get(name) ?? others.get(name) ?? others.set(name, CloudRunService.fromName(this, name, this.environment, name)).get(name)!;
     for (const caller of deployables) {
-      const member = this.services.get(caller.name)!.member;
-      for (const callee of calleesOf(caller)) {
-        const local = this.services.get(callee);
-        if (local) {
-          local.grantInvoke(caller.name, member);
-        } else {
-          new InvokerGrant(this, `invoker-${callee}-from-${caller.name}`, {
-            environment: this.environment,
-            serviceName: cloudRunName(this.environment, callee),
-            member,
-          });
-        }
-      }
+      for (const callee of calleesOf(caller)) service(callee).grantInvoke(this.services.get(caller.name)!);
     }
   }
 }

@@ -84,12 +84,12 @@ export class FoundationStack extends EnvironmentStack {
     }
 
     this.runtimeAccounts = new RuntimeAccounts(this, "runtime", { environment: env, catalog });
-    const accountOf = (service: string) => this.runtimeAccounts.byService.get(service)!.account;
+    const runtimeOf = (service: string) => this.runtimeAccounts.byService.get(service)!;
+    const accountOf = (service: string) => runtimeOf(service).account;
     for (const def of buckets) {
-      const grants = bucketUsers(catalog, def.name).flatMap(({ service, roles }) =>
-        roles.map((role) => ({ service: service.name, role, member: `serviceAccount:${accountOf(service.name).email}` })),
-      );
-      this.buckets.set(def.name, new ServiceBucket(this, `bucket-${def.name}`, { environment: env, definition: def, grants }));
+      const bucket = new ServiceBucket(this, `bucket-${def.name}`, { environment: env, definition: def });
+      for (const { service, roles } of bucketUsers(catalog, def.name)) for (const role of roles) bucket.grant(runtimeOf(service.name), role);
+      this.buckets.set(def.name, bucket);
     }
 
     const pipelineKinds = [...new Set<StackKind>(catalog.map((s) => s.stack))].sort();

@@ -94,7 +94,16 @@ export interface StackReport {
   readonly diagnostics: string[];
   /** From `plan -json`'s change summary. */
   readonly plan?: { readonly import: number; readonly add: number; readonly change: number; readonly remove: number };
+  /** Each resource the plan touches, from `plan -json`'s `planned_change` messages (a pure move has action `move`). */
+  readonly changes?: readonly PlannedChange[];
   readonly seconds: number;
+}
+
+/** One resource in the plan: its address, what happens to it, and the address it moves from. */
+export interface PlannedChange {
+  readonly address: string;
+  readonly action: string;
+  readonly previousAddress?: string;
 }
 
 export interface CheckOptions {
@@ -111,6 +120,11 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
   /** Reattach `validate` and `plan` to one long-lived plugin per provider. @default true */
   readonly reuseProviders?: boolean;
+  /**
+   * A local state to plan against, by stack folder name (terraform state
+   * JSON, version 4). @default none: every stack plans from an empty state
+   */
+  readonly states?: Readonly<Record<string, unknown>>;
 }
 
 /** Both registries' hosts, so that a source like `google` resolves for tofu and terraform alike. */
@@ -250,6 +264,7 @@ async function checkStack(
   env: NodeJS.ProcessEnv,
   reattach: string | undefined,
   timeoutMs: number,
+  state: unknown,
 ): Promise<StackReport> {
   const stack = path.basename(source);
   const started = process.hrtime.bigint();
@@ -260,6 +275,7 @@ async function checkStack(
   }
   // An override file replaces the backend block whole, so the gcs backend is never configured.
   fs.writeFileSync(path.join(work, "offline_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+  if (state !== undefined) fs.writeFileSync(path.join(work, "terraform.tfstate"), JSON.stringify(state));
 
   const init = await run(binary, ["init", "-input=false", "-no-color"], work, env, timeoutMs);
   if (init.code !== 0) return { stack, ok: false, failed: "init", diagnostics: textDiagnostics(init.stderr || init.stdout), seconds: seconds() };
@@ -277,15 +293,25 @@ async function checkStack(
 
   const plan = await run(binary, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-json"], work, env, timeoutMs);
   let summary: StackReport["plan"];
+  const changes: PlannedChange[] = [];
   for (const line of plan.stdout.split("\n")) {
     if (line.trim() === "") continue;
-    let message: { type?: string; diagnostic?: JsonDiagnostic; changes?: { add: number; change: number; import?: number; remove: number } };
+    let message: {
+      type?: string;
+      diagnostic?: JsonDiagnostic;
+      changes?: { add: number; change: number; import?: number; remove: number };
+      change?: { resource: { addr: string }; action: string; previous_resource?: { addr: string } };
+    };
     try {
       message = JSON.parse(line);
     } catch {
       continue;
     }
     if (message.type === "diagnostic" && message.diagnostic) diagnostics.push(formatDiagnostic(message.diagnostic));
+    if (message.type === "planned_change" && message.change) {
+      const c = message.change;
+      changes.push({ address: c.resource.addr, action: c.action, ...(c.previous_resource ? { previousAddress: c.previous_resource.addr } : {}) });
+    }
     if (message.type === "change_summary" && message.changes) {
       const c = message.changes;
       summary = { import: c.import ?? 0, add: c.add, change: c.change, remove: c.remove };
@@ -295,7 +321,7 @@ async function checkStack(
     if (!diagnostics.some((d) => d.startsWith("error"))) diagnostics.push(...textDiagnostics(plan.stderr || plan.stdout));
     return { stack, ok: false, failed: "plan", diagnostics, seconds: seconds() };
   }
-  return { stack, ok: true, diagnostics, ...(summary ? { plan: summary } : {}), seconds: seconds() };
+  return { stack, ok: true, diagnostics, ...(summary ? { plan: summary } : {}), changes, seconds: seconds() };
 }
 
 /** Runs the check on every stack folder of `stacksDir` (or `stacks`), in parallel. */
@@ -326,7 +352,7 @@ export async function checkStacks(options: CheckOptions): Promise<StackReport[]>
     const reports: StackReport[] = [];
     const worker = async () => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        reports.push(await checkStack(binary, path.join(stacksDir, name), path.join(root, "stacks", name), env, reattach, timeoutMs));
+        reports.push(await checkStack(binary, path.join(stacksDir, name), path.join(root, "stacks", name), env, reattach, timeoutMs, options.states?.[name]));
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? os.cpus().length) }, worker));

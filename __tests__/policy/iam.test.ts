@@ -6,6 +6,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { SERVICES } from "../../catalog";
 import { CloudRunService } from "../../constructs/cloud-run-service";
 import { InvokerGrant } from "../../constructs/invoker-grant";
+import { ALL_USERS } from "../../lib/grantee";
 import { production, staging, type EnvironmentConfig } from "../../environments";
 import { Testing } from "../../lib/cdk";
 import { imageRepositoryPath } from "../../lib/naming";
@@ -27,7 +28,7 @@ describe("MM-IAM-1 public invokers", () => {
   it("accepts invokers that are service accounts", () => {
     const stack = policyStack((s) => {
       const agent = service(s, "agent-service");
-      service(s, "journal-service").grantInvoke("agent", agent.member);
+      service(s, "journal-service").grantInvoke(agent);
     });
     expect(findingsOf(stack, "MM-IAM-1")).toEqual([]);
   });
@@ -39,7 +40,7 @@ describe("MM-IAM-1 public invokers", () => {
   });
 
   it("fails if a backend grants allUsers", () => {
-    const stack = policyStack((s) => service(s, "agent-service").grantInvoke("anyone", "allUsers"));
+    const stack = policyStack((s) => service(s, "agent-service").grantInvoke({ member: "allUsers", grantName: "anyone" }));
     expect(findingsOf(stack, "MM-IAM-1")).toEqual([
       {
         path: "foundation-staging/agent-service/invoker-anyone/binding",
@@ -65,16 +66,14 @@ describe("MM-IAM-1 public invokers", () => {
     service(services, "users-service");
     const stack = policyStack(
       (s) => {
-        new InvokerGrant(s, "to-gateway", { environment: LOCKED, serviceName: "gateway-staging", member: "allUsers" });
-        new InvokerGrant(s, "to-users", { environment: LOCKED, serviceName: "users-service-staging", member: "allUsers" });
-        new InvokerGrant(s, "to-unknown", { environment: LOCKED, serviceName: "unknown-staging", member: "allUsers" });
+        for (const name of ["gateway", "users-service", "unknown"]) CloudRunService.fromName(s, `to-${name}`, LOCKED, name).grantInvoke(ALL_USERS);
       },
       LOCKED,
       app,
     );
     expect(findingsOf(stack, "MM-IAM-1").map((f) => [f.level, f.path])).toEqual([
-      ["error", "foundation-staging/to-users/binding"],
-      ["error", "foundation-staging/to-unknown/binding"],
+      ["error", "foundation-staging/to-users-service/invoker-public/binding"],
+      ["error", "foundation-staging/to-unknown/invoker-public/binding"],
     ]);
   });
 

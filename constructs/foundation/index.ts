@@ -19,7 +19,7 @@ export {
 } from "./github-identity";
 export { ImageRegistry, ROLLBACK_VERSIONS, TAGGED_MAX_AGE, UNTAGGED_MAX_AGE, type ImageRegistryProps } from "./image-registry";
 export { RuntimeAccounts, type RuntimeAccount, type RuntimeAccountsProps } from "./runtime-accounts";
-export { ServiceBucket, type BucketGrant, type ServiceBucketProps } from "./service-bucket";
+export { ServiceBucket, type ServiceBucketProps } from "./service-bucket";
 export {
   StateBucket,
   StatePrefixAccess,

@@ -3,6 +3,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { Construct } from "constructs";
 import type { ServiceDefinition } from "../../catalog/types";
 import type { EnvironmentConfig } from "../../environments/types";
+import { serviceAccountGrantee, type Grantee } from "../../lib/grantee";
 import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceAccountId } from "../../lib/naming";
 import { importExisting } from "../import-existing";
 import { terraformName } from "./ci-account";
@@ -14,8 +15,8 @@ export interface RuntimeAccountsProps {
   readonly catalog: readonly ServiceDefinition[];
 }
 
-/** One service's runtime identity and what it may read. */
-export interface RuntimeAccount {
+/** One service's runtime identity and what it may read; a grantee named after the service. */
+export interface RuntimeAccount extends Grantee {
   readonly account: ServiceAccount;
   /** `roles/secretmanager.secretAccessor` on each secret the service reads, by secret id. */
   readonly secretGrants: ReadonlyMap<string, SecretManagerSecretIamMember>;
@@ -34,6 +35,7 @@ export interface RuntimeAccount {
 export class RuntimeAccounts extends Construct {
   /** By service base name. */
   readonly byService = new Map<string, RuntimeAccount>();
+  private readonly secrets = new Map<string, ExistingSecret>();
 
   constructor(scope: Construct, id: string, props: RuntimeAccountsProps) {
     super(scope, id);
@@ -52,18 +54,44 @@ export class RuntimeAccounts extends Construct {
       if (env.importExisting && def.adopt?.account === true) {
         importExisting(account, `projects/${env.project.id}/serviceAccounts/${runtimeAccountEmail(env, def.name)}`);
       }
-      const secretGrants = new Map<string, SecretManagerSecretIamMember>();
-      for (const name of def.secretEnv) {
-        const grant = new SecretManagerSecretIamMember(this, `${def.name}-secret-${name}`, {
-          project: env.project.id,
-          secretId: secretId(name),
-          role: "roles/secretmanager.secretAccessor",
-          member: `serviceAccount:${account.email}`,
-        });
-        grant.overrideLogicalId(terraformName(def.name, "secret", name));
-        secretGrants.set(name, grant);
-      }
-      this.byService.set(def.name, { account, secretGrants });
+      const grantee = serviceAccountGrantee(def.name, account.email);
+      const secretGrants = new Map(def.secretEnv.map((name) => [name, this.secret(env, name).grantRead(grantee)] as const));
+      this.byService.set(def.name, { ...grantee, account, secretGrants });
     }
+  }
+
+  private secret(env: EnvironmentConfig, name: string): ExistingSecret {
+    const known = this.secrets.get(name);
+    if (known) return known;
+    const secret = new ExistingSecret(this, `secret-${name}`, env, name);
+    this.secrets.set(name, secret);
+    return secret;
+  }
+}
+
+/**
+ * A Secret Manager secret the app's operators create and fill (never this
+ * code: its value must not reach config or state), by its id.
+ */
+export class ExistingSecret extends Construct {
+  readonly secretId: string;
+  private readonly environment: EnvironmentConfig;
+
+  constructor(scope: Construct, id: string, env: EnvironmentConfig, name: string) {
+    super(scope, id);
+    this.environment = env;
+    this.secretId = secretId(name);
+  }
+
+  /** `roles/secretmanager.secretAccessor` on this one secret, at `<grantee>_secret_<secret>`. */
+  grantRead(grantee: Grantee): SecretManagerSecretIamMember {
+    const grant = new SecretManagerSecretIamMember(this, grantee.grantName, {
+      project: this.environment.project.id,
+      secretId: this.secretId,
+      role: "roles/secretmanager.secretAccessor",
+      member: grantee.member,
+    });
+    grant.overrideLogicalId(terraformName(grantee.grantName, "secret", this.secretId));
+    return grant;
   }
 }

@@ -3,26 +3,15 @@ import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucke
 import { Construct } from "constructs";
 import type { BucketDefinition } from "../../catalog/types";
 import type { EnvironmentConfig } from "../../environments/types";
+import type { Grantee } from "../../lib/grantee";
 import { bucketName, environmentLabels, resourceName } from "../../lib/naming";
 import { importExisting } from "../import-existing";
 import { terraformName } from "./ci-account";
-
-/** One grant on the bucket: a service's account and one storage role. */
-export interface BucketGrant {
-  /** Base name of the service (`agent-service`), for the grant's address. */
-  readonly service: string;
-  /** Its account, as an IAM member (`serviceAccount:…`). */
-  readonly member: string;
-  /** A storage role (`roles/storage.objectViewer`); the catalog admits no other kind. */
-  readonly role: string;
-}
 
 /** Props of {@link ServiceBucket}. */
 export interface ServiceBucketProps {
   readonly environment: EnvironmentConfig;
   readonly definition: BucketDefinition;
-  /** Who may use it and how, from the catalog's `buckets` entries. */
-  readonly grants: readonly BucketGrant[];
 }
 
 /**
@@ -30,10 +19,11 @@ export interface ServiceBucketProps {
  * storage roles the catalog gives each service on it. Uniform access (IAM
  * only), never force-destroyed and never destroyed by tofu: its objects are
  * the app's data. A bucket that exists is adopted with an import block.
+ * Grants go through {@link ServiceBucket.grant}.
  */
 export class ServiceBucket extends Construct {
   readonly bucket: StorageBucket;
-  readonly grants: readonly StorageBucketIamMember[];
+  private readonly baseName: string;
 
   constructor(scope: Construct, id: string, props: ServiceBucketProps) {
     super(scope, id);
@@ -54,15 +44,20 @@ export class ServiceBucket extends Construct {
     });
     this.bucket.overrideLogicalId(resourceName(def.name));
     if (env.importExisting && def.adopt === true) importExisting(this.bucket, `${env.project.id}/${name}`);
+    this.baseName = def.name;
+  }
 
-    this.grants = props.grants.map((grant) => {
-      const binding = new StorageBucketIamMember(this, `${grant.service}-${grant.role}`, {
-        bucket: this.bucket.name,
-        role: grant.role,
-        member: grant.member,
-      });
-      binding.overrideLogicalId(terraformName(def.name, grant.service, grant.role.replace(/^roles\//, "")));
-      return binding;
+  /**
+   * Gives `grantee` one storage role on the bucket (`roles/storage.objectViewer`;
+   * the catalog admits no other kind), at `<bucket>_<grantee>_<role>`.
+   */
+  grant(grantee: Grantee, role: string): StorageBucketIamMember {
+    const binding = new StorageBucketIamMember(this, `${grantee.grantName}-${role}`, {
+      bucket: this.bucket.name,
+      role,
+      member: grantee.member,
     });
+    binding.overrideLogicalId(terraformName(this.baseName, grantee.grantName, role.replace(/^roles\//, "")));
+    return binding;
   }
 }
