@@ -1,5 +1,5 @@
 /**
- * Drift detection: every day (and on demand) each pipeline stack of every
+ * Drift detection: every day (and on demand) each stack of every
  * environment is planned against its deploy branch, read-only, and the result
  * is kept in one issue per stack, labelled `drift,<env>`: opened or updated
  * while the live project differs from the code, closed once it matches again.
@@ -23,13 +23,11 @@ export const DRIFT_WORKFLOW_FILE = "drift.yml";
 export const DRIFT_SCHEDULE = "17 5 * * *";
 
 /**
- * The stacks the drift detection plans in each environment: those the
- * pipeline applies, whose state and resources its unattended identity may
- * read. The foundation is applied by a person and is out of that identity's
- * reach on purpose (it defines what the CI accounts may do), so it is planned
- * by that person (README, "Bootstrap").
+ * The stacks the drift detection plans in each environment: all of them. The
+ * read-only planner may read every stack's state and resources, the
+ * foundation's included, though only a person applies the foundation.
  */
-export const DRIFT_STACK_KINDS: readonly StackKind[] = ["services", "gateway"];
+export const DRIFT_STACK_KINDS: readonly StackKind[] = ["foundation", "services", "gateway"];
 
 /** One planned stack. */
 export interface DriftTarget {
@@ -65,7 +63,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
   const fromInfra = synthesizedStackDir(stack);
   const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
   const plan: Step = {
-    // -lock=false: the unattended identity may read state but not write the lock; nothing is applied.
+    // -lock=false: the planner may read state but not write the lock; nothing is applied.
     name: "tofu plan",
     id: "plan",
     workingDirectory: dir,
@@ -111,8 +109,8 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
   return {
     name: `Plan ${stack}`,
     runsOn: TOOLCHAIN.runner,
-    // The unattended environment: in production the read-only builder, where staging has one account for every job.
-    environment: githubEnvironmentNames(env, github).unattended,
+    // The plans' environment: the read-only planner, which can change nothing it plans.
+    environment: githubEnvironmentNames(env, github).plan,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 20,
     outputs: { result: "${{ steps.plan.outputs.result }}" },

@@ -36,7 +36,7 @@ const workflow = parse(text) as {
   concurrency: { group: string; "cancel-in-progress": boolean };
   jobs: Record<string, YamlJob>;
 };
-const STACKS = ["services-staging", "gateway-staging", "services-production", "gateway-production"];
+const STACKS = ["foundation-staging", "services-staging", "gateway-staging", "foundation-production", "services-production", "gateway-production"];
 const planJobs = STACKS.map((stack) => ({ stack, job: workflow.jobs[`plan-${stack}`] }));
 const step = (job: YamlJob, name: string) => job.steps.find((s) => s.name === name)!;
 
@@ -48,7 +48,7 @@ describe("drift detection workflow", () => {
     expect(workflow.permissions).toEqual({});
   });
 
-  it("plans every pipeline stack of both environments, one job each, and an issue job after all of them", () => {
+  it("plans every stack of both environments, the foundations included, one job each, and an issue job after all of them", () => {
     expect(Object.keys(workflow.jobs)).toEqual([...STACKS.map((s) => `plan-${s}`), "report"]);
     expect(driftTargets(ENVIRONMENTS).map((t) => t.stack)).toEqual(STACKS);
     const report = workflow.jobs.report;
@@ -73,17 +73,21 @@ describe("drift detection workflow", () => {
     expect(text).not.toMatch(/tofu (apply|import|state|force-unlock)|-auto-approve|-lock-timeout/);
   });
 
-  it("gives each plan job the identity it needs and no more: the read-only builder in production, no token write anywhere", () => {
+  it("gives each plan job the read-only planner of its environment, and no token write anywhere", () => {
     const { resources } = synthGithub(githubStack(ENVIRONMENTS));
     const accountOf = (environment: string) =>
       Object.values(resources.github_actions_environment_variable).find(
         (v) => v.environment === `\${github_repository_environment.${environment}.environment}` && v.variable_name === "GCP_SERVICE_ACCOUNT",
       )!.value as string;
+    const staged = ["staging-plan", "github-planner-staging@mindmirror-69.iam.gserviceaccount.com"];
+    const produced = ["production-plan", "github-planner-production@mindmirror-prod.iam.gserviceaccount.com"];
     expect(planJobs.map(({ stack, job }) => [stack, job.environment, accountOf(job.environment!)])).toEqual([
-      ["services-staging", "staging", "github-actions-staging@mindmirror-69.iam.gserviceaccount.com"],
-      ["gateway-staging", "staging", "github-actions-staging@mindmirror-69.iam.gserviceaccount.com"],
-      ["services-production", "production-ci", "github-builder-production@mindmirror-prod.iam.gserviceaccount.com"],
-      ["gateway-production", "production-ci", "github-builder-production@mindmirror-prod.iam.gserviceaccount.com"],
+      ["foundation-staging", ...staged],
+      ["services-staging", ...staged],
+      ["gateway-staging", ...staged],
+      ["foundation-production", ...produced],
+      ["services-production", ...produced],
+      ["gateway-production", ...produced],
     ]);
     for (const { job } of planJobs) expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     // The job that writes issues holds no cloud credentials and runs no npm.
@@ -107,7 +111,7 @@ describe("drift detection workflow", () => {
   it("follows the environments given, not a fixed list", () => {
     const files = workflowFiles({ environments: [staging], github: { ...GITHUB, reviewers: {} } });
     const drift = files.find((f) => f.file === "drift.yml")!;
-    expect(Object.keys(drift.workflow.jobs)).toEqual(["plan-services-staging", "plan-gateway-staging", "report"]);
+    expect(Object.keys(drift.workflow.jobs)).toEqual(["plan-foundation-staging", "plan-services-staging", "plan-gateway-staging", "report"]);
   });
 });
 

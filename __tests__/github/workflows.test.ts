@@ -230,7 +230,7 @@ describe("apply phases", () => {
       expect(apply.environment).toBe("production");
       expect(plan.environment).toBe("production-ci");
     }
-    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", gated: true });
+    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", plan: "production-plan", gated: true });
   });
 
   it("runs staging jobs in the ungated staging environment", () => {
@@ -338,7 +338,8 @@ describe("build phases", () => {
     expect(set["working-directory"]).toBe("infra");
     expect(set.env).toEqual({ TAG: "${{ needs.plan.outputs.tag }}", SERVICES: "${{ needs.plan.outputs.services }}" });
     expect(set.run).toContain('npm run -s set-image -- --env staging --service "$service" --tag "$TAG"');
-    for (const file of allFiles) expect([file, /\bsed\b|\bjq\b/.test(generated.get(file)!)]).toEqual([file, false]);
+    // gh's own --jq filter (finding a comment by its marker) is not the jq tool and touches no file.
+    for (const file of allFiles) expect([file, /\bsed\b|(?<!--)\bjq\b/.test(generated.get(file)!)]).toEqual([file, false]);
   });
 
   it("builds the gateway from the commit the services apply planned, with the URLs of service-urls-<env> as build args", () => {
@@ -423,6 +424,8 @@ describe("permissions", () => {
               : ["actions", "contents"]
             : id === "report"
               ? ["issues"]
+              : id.startsWith("comment-")
+                ? ["pull-requests"]
               : id === "record"
                 ? ["contents"]
                 : [];
@@ -625,7 +628,7 @@ describe("workflows and the github stack", () => {
   it("use only GitHub environments the github stack creates", () => {
     const created = new Set(Object.values(resources.github_repository_environment).map((e) => e.environment));
     const used = new Set(allJobs.flatMap((j) => (j.job.environment ? [j.job.environment] : [])));
-    expect([...used].sort()).toEqual(["production", "production-ci", "staging"]);
+    expect([...used].sort()).toEqual(["production", "production-ci", "production-plan", "staging", "staging-plan"]);
     for (const name of used) expect(created.has(name)).toBe(true);
   });
 
