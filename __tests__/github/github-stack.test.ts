@@ -261,6 +261,15 @@ describe("github stack config errors", () => {
     expect(() => githubStack([staging, crowded])).toThrow(/environments\.production\.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers/);
   });
 
+  it("fails, in one line, if the plans' suffix is not one, is the unattended one, or gives a gate's name", () => {
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "plan" })).toThrow(/^github\.planEnvironmentSuffix: "plan" is not valid; use "-" followed by lowercase letters or digits[^\n]*$/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "-ci" })).toThrow(
+      /^github\.planEnvironmentSuffix: "-ci" is not valid; it is github\.unattendedEnvironmentSuffix too, which would let pull requests become the builder/,
+    );
+    const clash = withApproval(production, { githubEnvironment: "production-plan" });
+    expect(() => githubStack([staging, clash])).toThrow(/^GitHub environment of production: "production-plan" is not valid; the plans' environment would share the variables of another CI account/);
+  });
+
   it("fails if the owner is not a GitHub login", () => {
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, owner: "-mind mirror" })).toThrow(/^github\.owner: "-mind mirror" is not valid; a GitHub owner has 1-39 letters/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, owner: "a".repeat(40) })).toThrow(/github\.owner/);
