@@ -26,7 +26,7 @@ import {
   workflowFiles,
   type Phase,
 } from "../../workflows";
-import { githubDirs } from "../../scripts/generate-workflows";
+import { GENERATED_MODE, githubDirs, writeGenerated } from "../../scripts/generate-workflows";
 import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -137,6 +137,20 @@ describe("workflow files", () => {
   it("would be caught by the validator if broken", () => {
     const broken = generated.get("tofu-apply-production.yml")!.replace("runs-on: ubuntu-latest", "runs_on: ubuntu-latest");
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
+  });
+
+  it("writes generated files read-only, and replaces its own read-only files on the next run", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "generated-"));
+    try {
+      const target = path.join(dir, "x.yml");
+      writeGenerated(target, "a\n");
+      expect(fs.statSync(target).mode & 0o777).toBe(GENERATED_MODE);
+      expect(GENERATED_MODE & 0o222).toBe(0);
+      writeGenerated(target, "b\n");
+      expect([fs.readFileSync(target, "utf8"), fs.statSync(target).mode & 0o777]).toEqual(["b\n", GENERATED_MODE]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("has the generator's check mode agree, and reject unknown arguments", () => {
