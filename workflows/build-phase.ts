@@ -11,7 +11,7 @@
 import type { ServiceDefinition } from "../catalog";
 import { serviceUrlsSecretId } from "../lib/naming";
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
-import type { Job, Step, Workflow } from "./model";
+import { stepOutputs, type Job, type Step, type Workflow } from "./model";
 import { publishPermissions, publishTfvars, tfvarsPath } from "./publish";
 import { failureReportJob } from "./report";
 import { authenticate, checkoutRepository, configureDocker, installNode, RUN_URL, variable } from "./steps";
@@ -58,7 +58,7 @@ function deployCommitSteps(ctx: Context, phase: 1 | 3): Step[] {
   if (phase === 1) {
     return [
       checkoutRepository(`\${{ github.event_name == 'push' && github.sha || '${env.branch}' }}`, { fetchDepth: 0 }),
-      { name: "Record the commit", id: "commit", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
+      { name: "Record the commit", id: COMMIT.id, run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
     ];
   }
   return [
@@ -71,12 +71,19 @@ function deployCommitSteps(ctx: Context, phase: 1 | 3): Step[] {
     },
     {
       name: "Record the commit",
-      id: "commit",
+      id: COMMIT.id,
       env: { FILE: `\${{ runner.temp }}/deploy-commit/${DEPLOY_COMMIT_FILE}` },
       run: ['if [[ -f "$FILE" ]]; then sha="$(tr -d \'[:space:]\' < "$FILE")"; else sha="$(git rev-parse HEAD)"; fi', 'echo "sha=$sha" >> "$GITHUB_OUTPUT"', ""].join("\n"),
     },
   ];
 }
+
+/** The commit a build phase builds from. */
+const COMMIT = stepOutputs("commit", ["sha"]);
+
+/** What `build-plan` writes to `$GITHUB_OUTPUT`; the plan job passes each on under the same name. */
+const BUILD_PLAN_OUTPUTS = ["tag", "commit", "build", "services", "matrix"] as const;
+const BUILD_PLAN = stepOutputs("plan", BUILD_PLAN_OUTPUTS);
 
 /** Reads VERSION and decides which images to build: the tag, the commit, the matrix. */
 function planJob(ctx: Context, phase: 1 | 3): Job {
@@ -88,13 +95,7 @@ function planJob(ctx: Context, phase: 1 | 3): Job {
     if: startCondition(ctx, phase),
     permissions: phase === 1 ? { contents: "read" } : { contents: "read", actions: "read" },
     timeoutMinutes: 10,
-    outputs: {
-      tag: "${{ steps.plan.outputs.tag }}",
-      commit: "${{ steps.plan.outputs.commit }}",
-      build: "${{ steps.plan.outputs.build }}",
-      services: "${{ steps.plan.outputs.services }}",
-      matrix: "${{ steps.plan.outputs.matrix }}",
-    },
+    outputs: Object.fromEntries(BUILD_PLAN_OUTPUTS.map((name) => [name, BUILD_PLAN.expr(name)])),
     steps: [
       // Full history: each image is compared with the commit its current tag was built from.
       ...deployCommitSteps(ctx, phase),
@@ -102,9 +103,9 @@ function planJob(ctx: Context, phase: 1 | 3): Job {
       {
         // A missing or empty VERSION fails here, in one line.
         name: "Plan the builds",
-        id: "plan",
+        id: BUILD_PLAN.id,
         workingDirectory: ctx.infra,
-        env: { COMMIT: "${{ steps.commit.outputs.sha }}" },
+        env: { COMMIT: COMMIT.expr("sha") },
         run: `npm run -s build-plan -- --env ${env.name} --stack ${stack} --commit "$COMMIT" >> "$GITHUB_OUTPUT"\n`,
       },
     ],

@@ -11,7 +11,7 @@ import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { PIPELINE_LABELS } from "../constructs/github/settings";
 import { backendConfigFile, githubEnvironmentNames, stackName, type StackKind } from "../lib/naming";
-import type { Job, Step, WorkflowFile } from "./model";
+import { stepOutputs, type Job, type Step, type WorkflowFile } from "./model";
 import { planSummaryCommand } from "./plan-summary";
 import { authenticate, checkoutRepository, installNode, RUN_URL, setupTofu, stackDir, synth, synthesizedStackDir, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
@@ -56,6 +56,9 @@ export function driftIssueTitles(stack: string): { drift: string; failed: string
 
 const REPORT = "${{ runner.temp }}/drift/report.md";
 
+/** The plan step: `result` is `clean`, `drift` or `error`. */
+const DRIFT_PLAN = stepOutputs("plan", ["result"]);
+
 function planJob(target: DriftTarget, github: GithubConfig): Job {
   const { env, stack } = target;
   const infra = github.infraDirectory;
@@ -65,7 +68,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
   const plan: Step = {
     // -lock=false: the planner may read state but not write the lock; nothing is applied.
     name: "tofu plan",
-    id: "plan",
+    id: DRIFT_PLAN.id,
     workingDirectory: dir,
     run: [
       "set +e",
@@ -86,7 +89,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
     name: "Write the report",
     if: "always()",
     workingDirectory: infra,
-    env: { RESULT: "${{ steps.plan.outputs.result }}" },
+    env: { RESULT: DRIFT_PLAN.expr("result") },
     run: [
       'mkdir -p "$RUNNER_TEMP/drift"',
       'report="$RUNNER_TEMP/drift/report.md"',
@@ -113,7 +116,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
     environment: githubEnvironmentNames(env, github).plan,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 20,
-    outputs: { result: "${{ steps.plan.outputs.result }}" },
+    outputs: { result: DRIFT_PLAN.expr("result") },
     steps: [
       // What the environment's applies would apply: its deploy branch.
       checkoutRepository(env.branch),
@@ -130,7 +133,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
         uses: ACTIONS.uploadArtifact,
         with: { name: `drift-${stack}`, path: REPORT, "retention-days": 7, "if-no-files-found": "ignore" },
       },
-      { name: "Fail when the stack cannot be planned", if: "steps.plan.outputs.result != 'clean' && steps.plan.outputs.result != 'drift'", run: 'echo "::error::tofu plan failed: this is not drift, see the report"\nexit 1\n' },
+      { name: "Fail when the stack cannot be planned", if: `${DRIFT_PLAN.ref("result")} != 'clean' && ${DRIFT_PLAN.ref("result")} != 'drift'`, run: 'echo "::error::tofu plan failed: this is not drift, see the report"\nexit 1\n' },
     ],
   };
 }

@@ -27,6 +27,7 @@ import {
   type Phase,
 } from "../../workflows";
 import { GENERATED_MODE, githubDirs, writeGenerated } from "../../scripts/generate-workflows";
+import { stepOutputs } from "../../workflows/model";
 import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -802,5 +803,23 @@ describe("hardening", () => {
       ["github-actions", "/"],
       ["npm", "/infra"],
     ]);
+  });
+});
+
+describe("step output handles", () => {
+  it("name the step's outputs in references, and refuse an output the step does not write", () => {
+    const plan = stepOutputs("plan", ["changes", "sha"]);
+    expect(plan.id).toBe("plan");
+    expect(plan.ref("changes")).toBe("steps.plan.outputs.changes");
+    expect(plan.expr("sha")).toBe("${{ steps.plan.outputs.sha }}");
+    // @ts-expect-error: an output name the step does not write fails the type check.
+    expect(() => plan.ref("change")).toThrow(/^step plan writes no output "change"$/);
+  });
+
+  it("leave no step output referenced by a literal string in the model", () => {
+    const dir = path.join(ROOT, "workflows");
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "model.ts")) {
+      expect([file, /steps\.[\w-]+\.outputs/.test(fs.readFileSync(path.join(dir, file), "utf8"))]).toEqual([file, false]);
+    }
   });
 });
