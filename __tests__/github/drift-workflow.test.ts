@@ -6,29 +6,10 @@ import { parse } from "yaml";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import { driftTargets, generateWorkflows, workflowFiles } from "../../workflows";
-import { githubStack, synthGithub } from "./helpers";
+import { githubStack, synthGithub, type YamlJob } from "./helpers";
 
 const text = generateWorkflows().get("drift.yml")!;
 
-interface YamlStep {
-  name: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  run?: string;
-  env?: Record<string, string>;
-  "working-directory"?: string;
-}
-interface YamlJob {
-  name: string;
-  needs?: string[];
-  if?: string;
-  environment?: string;
-  permissions: Record<string, string>;
-  outputs?: Record<string, string>;
-  steps: YamlStep[];
-}
 const workflow = parse(text) as {
   name: string;
   on: Record<string, unknown>;

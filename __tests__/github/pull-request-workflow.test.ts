@@ -6,25 +6,8 @@ import { parse } from "yaml";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import { generateWorkflows, workflowFiles } from "../../workflows";
-import { githubStack, synthGithub } from "./helpers";
+import { githubStack, synthGithub, type YamlJob } from "./helpers";
 
-interface YamlStep {
-  name: string;
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  run?: string;
-  env?: Record<string, string>;
-  "working-directory"?: string;
-}
-interface YamlJob {
-  name: string;
-  needs?: string[];
-  if?: string;
-  environment?: string;
-  permissions: Record<string, string>;
-  steps: YamlStep[];
-}
 const workflow = parse(generateWorkflows().get("pull-request.yml")!) as { jobs: Record<string, YamlJob> };
 const SAME_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
 const MARKER = "<!-- pull-request-plan -->";
