@@ -59,7 +59,7 @@ const STATEFUL = [
 ];
 /** Resources of the foundation whose addresses its own tests pin (CI accounts, state bucket, its log bucket and their grants). */
 const FOUNDATION_CI =
-  /^google_service_account\.(deployer|builder)$|^google_storage_bucket\.tofu_state(_access_logs)?$|^google_storage_bucket_iam_member\.((deployer|builder)_|tofu_state_access_logs_writer$)|^google_secret_manager_secret_iam_member\.(deployer|builder)_/;
+  /^google_service_account\.(deployer|builder|planner)$|^google_storage_bucket\.tofu_state(_access_logs)?$|^google_storage_bucket_iam_member\.((deployer|builder|planner)_|tofu_state_access_logs_writer$)|^google_secret_manager_secret_iam_member\.(deployer|builder|planner)_/;
 
 describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("stateful addresses in %s", (_name, env) => {
   const stacks = buildStacks(env);

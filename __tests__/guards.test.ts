@@ -31,7 +31,7 @@ const qa: EnvironmentConfig = {
   branch: "qa",
   naming: { serviceSuffix: "-qa", accountSuffix: "-qa" },
   backend: { mode: "complete", bucket: "mindmirror-tofu-state", prefix: "envs/qa" },
-  ci: { ...staging.ci, deployerAccountId: "github-actions-qa" },
+  ci: { ...staging.ci, deployerAccountId: "github-actions-qa", plannerAccountId: "github-planner-qa" },
 };
 
 describe("validateEnvironments", () => {
@@ -124,6 +124,10 @@ describe("validateEnvironments", () => {
         'environments.qa.ci.deployerAccountId: "github-actions-staging" is also the deployer of staging in project "mindmirror-69"; give each CI account an id of its own, such as "github-actions-qa", never a runtime account\'s',
       );
       expect(lines).toHaveLength(SERVICES.length + 1);
+      const planners = problems([a, withEnv(b, { ci: { ...b.ci, deployerAccountId: "github-actions-qa", plannerAccountId: "github-planner-staging" } })]);
+      expect(planners).toContain(
+        'environments.qa.ci.plannerAccountId: "github-planner-staging" is also the planner of staging in project "mindmirror-69"; give the planner an id of its own, such as "github-planner-qa"',
+      );
     });
   });
 

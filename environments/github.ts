@@ -45,6 +45,14 @@ export interface GithubConfig {
   readonly unattendedEnvironmentSuffix: string;
 
   /**
+   * Appended to every environment's name for the GitHub environment its
+   * read-only plans run in (pull requests, drift detection): `staging-plan`.
+   * It has no branch policy and no reviewers, since a pull request's jobs run
+   * on `refs/pull/<n>/merge`; the account it leads to can only read.
+   */
+  readonly planEnvironmentSuffix: string;
+
+  /**
    * GitHub logins who approve the applies of each gated environment, by
    * environment name. The github provider resolves them to ids at plan time.
    * A gated environment without a reviewer fails synth.
@@ -108,6 +116,7 @@ export const GITHUB: GithubConfig = {
   defaultBranch: "main",
   state: { bucket: "mindmirror-tofu-state", prefix: "github" },
   unattendedEnvironmentSuffix: "-ci",
+  planEnvironmentSuffix: "-plan",
   // Today's approver of production deploys (docs/GITHUB-ENVIRONMENTS-GUIDE.md).
   reviewers: { production: ["Peleke"] },
   labels: [

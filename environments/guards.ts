@@ -159,6 +159,7 @@ function collisionProblems(group: readonly EnvironmentConfig[], catalog: readonl
     if (env.ci.builderAccountId !== undefined) {
       claim("account", env.ci.builderAccountId, `the builder of ${env.name}`, "ci.builderAccountId", env, `give the builder an id of its own, such as "github-builder-${env.name}"`);
     }
+    claim("account", env.ci.plannerAccountId, `the planner of ${env.name}`, "ci.plannerAccountId", env, `give the planner an id of its own, such as "github-planner-${env.name}"`);
     claim("registry", `${env.registry.location}/${env.registry.repository}`, `the registry of ${env.name}`, "registry.repository", env, "each environment's foundation manages its own repository; use another repository id");
     claim("pool", env.ci.workloadIdentityPool, `the Workload Identity pool of ${env.name}`, "ci.workloadIdentityPool", env, "each environment's foundation manages its own pool; use another pool id");
   }

@@ -19,6 +19,7 @@ export const production: EnvironmentConfig = {
     workloadIdentityPool: "github-pool",
     workloadIdentityProvider: "github-oidc",
     deployerAccountId: "github-actions-production",
+    plannerAccountId: "github-planner-production",
     // Builds and plans run ungated in production-ci: they must not hold the deployer's rights.
     builderAccountId: "github-builder-production",
   },

@@ -25,6 +25,7 @@ export const staging: EnvironmentConfig = {
     workloadIdentityPool: "github-pool",
     workloadIdentityProvider: "github-oidc",
     deployerAccountId: "github-actions-staging",
+    plannerAccountId: "github-planner-staging",
   },
   approval: {
     reviewerUserIds: [],

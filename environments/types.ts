@@ -118,6 +118,13 @@ export interface EnvironmentConfig {
      * @default - none: without a gate every job uses the deployer
      */
     readonly builderAccountId?: string;
+    /**
+     * Account id of the read-only account that plans every stack of the
+     * environment for pull requests and the drift detection, e.g.
+     * `github-planner-staging`: it reads state, resources and their IAM
+     * policies, and the service URLs, and can change nothing.
+     */
+    readonly plannerAccountId: string;
   };
 
   /** How a deploy to this environment is approved in GitHub. */

@@ -96,6 +96,14 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
     check(!id.startsWith(RESERVED_POOL_PREFIX), f(`ci.${field}`), id, `the prefix "${RESERVED_POOL_PREFIX}" is reserved by Google; use an id such as "github-pool" or "github-oidc"`);
   }
   check(ACCOUNT_ID.test(env.ci.deployerAccountId), f("ci.deployerAccountId"), env.ci.deployerAccountId, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  const planner = env.ci.plannerAccountId;
+  check(ACCOUNT_ID.test(planner), f("ci.plannerAccountId"), planner, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(
+    planner !== env.ci.deployerAccountId && planner !== env.ci.builderAccountId,
+    f("ci.plannerAccountId"),
+    planner,
+    `it is another CI account's id too, which would give pull requests that account's rights; use an id of its own, such as "github-planner-${env.name}"`,
+  );
 
   const { approval } = env;
   for (const [field, ids] of [["approval.reviewerUserIds", approval.reviewerUserIds], ["approval.reviewerTeamIds", approval.reviewerTeamIds]] as const) {

@@ -185,11 +185,21 @@ export function builderEmail(env: EnvironmentConfig): string | undefined {
   return id === undefined ? undefined : serviceAccountEmail(env, id);
 }
 
-/** The two kinds of job that authenticate to Google Cloud: `tofu apply`, and everything that runs unattended (image builds, plans). */
-export type CiJob = "deploy" | "unattended";
+/** Email of the read-only account of plans for pull requests and the drift detection: `github-planner-staging@mindmirror-69.iam.gserviceaccount.com`. */
+export function plannerEmail(env: EnvironmentConfig): string {
+  return serviceAccountEmail(env, env.ci.plannerAccountId);
+}
 
-/** Email of the account a job of kind `job` authenticates as: the builder for unattended jobs where there is one, else the deployer. */
+/**
+ * The kinds of job that authenticate to Google Cloud: `tofu apply`, what runs
+ * unattended in the pipeline (image builds, the plans before an approval), and
+ * the read-only plans of pull requests and the drift detection.
+ */
+export type CiJob = "deploy" | "unattended" | "plan";
+
+/** Email of the account a job of kind `job` authenticates as: the builder for unattended jobs where there is one, else the deployer; the planner for plans. */
 export function ciAccountEmail(env: EnvironmentConfig, job: CiJob): string {
+  if (job === "plan") return plannerEmail(env);
   return (job === "unattended" ? builderEmail(env) : undefined) ?? deployerEmail(env);
 }
 
@@ -205,19 +215,26 @@ export interface GithubEnvironmentNames {
    * wait for a person. The same as `deploy` when `deploy` has no gate.
    */
   readonly unattended: string;
+  /**
+   * Where the read-only plans of pull requests and the drift detection run
+   * (`staging-plan`): no branch policy, no reviewers, the planner's variables.
+   */
+  readonly plan: string;
   /** True when `deploy` is an approval gate. */
   readonly gated: boolean;
 }
 
 /**
- * The GitHub environments of `env`: `staging` for everything; `production`
- * (gated) and `production-ci`. The GitHub stack creates them, the workflows
- * run in them, and the foundation binds each CI account to one of them.
+ * The GitHub environments of `env`: `staging` for everything but plans;
+ * `production` (gated) and `production-ci`; `<env>-plan` for the read-only
+ * plans. The GitHub stack creates them, the workflows run in them, and the
+ * foundation binds each CI account to one of them.
  */
 export function githubEnvironmentNames(env: EnvironmentConfig, github: GithubConfig): GithubEnvironmentNames {
   const gate = env.approval.githubEnvironment;
-  if (gate === undefined) return { deploy: env.name, unattended: env.name, gated: false };
-  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, gated: true };
+  const plan = `${env.name}${github.planEnvironmentSuffix}`;
+  if (gate === undefined) return { deploy: env.name, unattended: env.name, plan, gated: false };
+  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, plan, gated: true };
 }
 
 /** Full resource name of the Workload Identity provider GitHub Actions authenticates through. */

@@ -6,7 +6,8 @@
  * name is `GITHUB.infraDirectory` and its parent is a git work tree), it
  * writes the same files to the repository root's `.github/` too, where GitHub
  * reads them. `--check` writes nothing and exits 1 when a file is missing,
- * stale or extra.
+ * stale or extra. Generated files are written read-only, so an edit by hand
+ * meets a refusal before it meets the staleness test.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -22,6 +23,16 @@ export function githubDirs(project: string): string[] {
   return [path.join(project, ".github"), ...(inRepository ? [path.join(root, ".github")] : [])];
 }
 
+/** Mode of a generated file: readable by all, writable by nobody. */
+export const GENERATED_MODE = 0o444;
+
+/** Writes a generated file read-only, replacing a read-only one of an earlier run. */
+export function writeGenerated(target: string, text: string): void {
+  if (fs.existsSync(target)) fs.chmodSync(target, 0o644);
+  fs.writeFileSync(target, text);
+  fs.chmodSync(target, GENERATED_MODE);
+}
+
 function sync(githubDir: string, check: boolean, problems: string[]): void {
   const dir = path.join(githubDir, "workflows");
   const shown = (file: string) => path.relative(path.dirname(PROJECT), path.join(dir, file));
@@ -32,16 +43,20 @@ function sync(githubDir: string, check: boolean, problems: string[]): void {
   for (const [file, text] of wanted) {
     const target = path.join(dir, file);
     const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
-    if (current === text) continue;
+    if (current === text) {
+      if (!check) fs.chmodSync(target, GENERATED_MODE);
+      continue;
+    }
     problems.push(`${current === undefined ? "missing" : "stale"}: ${shown(file)}`);
-    if (!check) fs.writeFileSync(target, text);
+    if (!check) writeGenerated(target, text);
   }
   const dependabot = path.join(githubDir, DEPENDABOT_FILE);
   const wantedDependabot = dependabotConfig(GITHUB);
   const currentDependabot = fs.existsSync(dependabot) ? fs.readFileSync(dependabot, "utf8") : undefined;
+  if (currentDependabot === wantedDependabot && !check) fs.chmodSync(dependabot, GENERATED_MODE);
   if (currentDependabot !== wantedDependabot) {
     problems.push(`${currentDependabot === undefined ? "missing" : "stale"}: ${path.relative(path.dirname(PROJECT), dependabot)}`);
-    if (!check) fs.writeFileSync(dependabot, wantedDependabot);
+    if (!check) writeGenerated(dependabot, wantedDependabot);
   }
   for (const file of generatedHere.filter((f) => !wanted.has(f))) {
     problems.push(`extra: ${shown(file)}`);

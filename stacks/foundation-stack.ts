@@ -5,6 +5,7 @@ import type { CiGrantTargets } from "../constructs/foundation/ci-account";
 import { Deployer } from "../constructs/foundation/deployer";
 import { GithubIdentity } from "../constructs/foundation/github-identity";
 import { ImageRegistry } from "../constructs/foundation/image-registry";
+import { Planner } from "../constructs/foundation/planner";
 import { RuntimeAccounts } from "../constructs/foundation/runtime-accounts";
 import { ServiceBucket } from "../constructs/foundation/service-bucket";
 import { StateBucket } from "../constructs/foundation/state-bucket";
@@ -46,7 +47,8 @@ export interface FoundationStackProps {
  * by a person (never by the pipeline it empowers): the image registry, the
  * Workload Identity pool and provider GitHub Actions sign in through, the
  * deployer account with exactly its roles, where deploys are gated the
- * read-mostly builder account of the jobs that run ungated, and, in the
+ * read-mostly builder account of the jobs that run ungated, the read-only
+ * planner of pull requests and the drift detection, and, in the
  * environment whose project holds it, the state bucket. Everything that
  * derives from the catalog alone is here too: the runtime account of every
  * service with its per-secret read grants, and the services' buckets with
@@ -60,6 +62,8 @@ export class FoundationStack extends EnvironmentStack {
   readonly deployer: Deployer;
   /** Present where the environment has an approval gate: the account its unattended jobs use. */
   readonly builder?: Builder;
+  /** The read-only account of pull-request plans and the drift detection. */
+  readonly planner: Planner;
   /** Present where this environment manages the state bucket. */
   readonly stateBucket?: StateBucket;
   /** The runtime account of every catalog service, with its secret grants. */
@@ -108,6 +112,14 @@ export class FoundationStack extends EnvironmentStack {
     if (env.ci.builderAccountId !== undefined) {
       this.builder = new Builder(this, "builder", { environment: env, identity: this.identity, ...targets });
     }
+    // The planner reads every stack's state, this one's included: it can read what defines it, not change it.
+    const allKinds: readonly StackKind[] = ["foundation", "services", "gateway"];
+    this.planner = new Planner(this, "planner", {
+      environment: env,
+      identity: this.identity,
+      ...targets,
+      statePrefixes: allKinds.map((kind) => statePrefix(env, kind)),
+    });
 
     // What the workflows' google-github-actions/auth step needs, readable with `tofu output`.
     new TerraformOutput(this, "workload_identity_provider", {
@@ -124,6 +136,10 @@ export class FoundationStack extends EnvironmentStack {
         description: "service_account input of google-github-actions/auth in the unattended jobs (builds, plans)",
       });
     }
+    new TerraformOutput(this, "planner_service_account", {
+      value: this.planner.account.email,
+      description: "service_account input of google-github-actions/auth in the read-only plans (pull requests, drift detection)",
+    });
     new TerraformOutput(this, "registry_url", { value: this.registry.url, description: "Registry images are pushed to" });
   }
 }

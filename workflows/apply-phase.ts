@@ -5,7 +5,7 @@ import { DEPLOY_COMMIT_ARTIFACT, DEPLOY_COMMIT_FILE } from "./build-phase";
 import { phaseWorkflowName, stackConcurrency, startCondition, title, triggers, type Context } from "./context";
 import type { Job, Step, Workflow } from "./model";
 import { autoRollback, gatewayFailureDetails, recordHealthyJob, restoreHealthyJob, serviceHealthCheck, servingFacts, servingOutputs } from "./health";
-import { showPlanSummary } from "./plan-summary";
+import { APPLY_PLAN, REVISION, showPlanSummary } from "./plan-summary";
 import { reportJob } from "./report";
 import { authenticate, checkoutRepository, installNode, setupTofu, stackDir, synth, synthesizedStackDir, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
@@ -30,7 +30,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
   const recordCommit: Step[] = gateway
     ? []
     : [
-        { name: "Write down the planned commit", env: { SHA: "${{ steps.revision.outputs.sha }}" }, run: `echo "$SHA" > "$RUNNER_TEMP/${DEPLOY_COMMIT_FILE}"\n` },
+        { name: "Write down the planned commit", env: { SHA: REVISION.expr("sha") }, run: `echo "$SHA" > "$RUNNER_TEMP/${DEPLOY_COMMIT_FILE}"\n` },
         {
           name: "Keep the planned commit for the gateway build",
           uses: ACTIONS.uploadArtifact,
@@ -52,11 +52,11 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
       ...(gateway && ctx.names.gated ? { actions: "read" as const } : {}),
     },
     timeoutMinutes: 20,
-    outputs: { changes: "${{ steps.plan.outputs.changes }}", sha: "${{ steps.revision.outputs.sha }}", ...(gateway ? servingOutputs(ctx) : {}) },
+    outputs: { changes: APPLY_PLAN.expr("changes"), sha: REVISION.expr("sha"), ...(gateway ? servingOutputs(ctx) : {}) },
     steps: [
       // The branch, not the triggering commit: a workflow_run job's own ref is the default branch.
       checkoutRepository(env.branch),
-      { name: "Record the commit", id: "revision", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
+      { name: "Record the commit", id: REVISION.id, run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
       ...installNode(ctx.infra),
       synth(ctx.infra),
       setupTofu(),
@@ -69,7 +69,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
         // the lock object. Nothing is lost: the apply job takes the lock, and OpenTofu refuses a saved plan whose
         // state changed since it was made, so a plan made during another apply can never be applied.
         name: "tofu plan",
-        id: "plan",
+        id: APPLY_PLAN.id,
         workingDirectory: dir,
         run: [
           "set +e",
@@ -90,7 +90,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
       {
         // The whole folder but the provider cache: config, tfvars, backend file, lock file, plan.
         name: "Keep the saved plan for the apply job",
-        if: "steps.plan.outputs.changes == 'true'",
+        if: `${APPLY_PLAN.ref("changes")} == 'true'`,
         uses: ACTIONS.uploadArtifact,
         with: {
           name: artifact,

@@ -11,7 +11,7 @@
 import type { ServiceDefinition } from "../catalog";
 import { serviceUrlsSecretId } from "../lib/naming";
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, startCondition, title, triggers, type Context } from "./context";
-import type { Job, Step, Workflow } from "./model";
+import { stepOutputs, type Job, type Step, type Workflow } from "./model";
 import { publishPermissions, publishTfvars, tfvarsPath } from "./publish";
 import { failureReportJob } from "./report";
 import { authenticate, checkoutRepository, configureDocker, installNode, RUN_URL, variable } from "./steps";
@@ -58,7 +58,7 @@ function deployCommitSteps(ctx: Context, phase: 1 | 3): Step[] {
   if (phase === 1) {
     return [
       checkoutRepository(`\${{ github.event_name == 'push' && github.sha || '${env.branch}' }}`, { fetchDepth: 0 }),
-      { name: "Record the commit", id: "commit", run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
+      { name: "Record the commit", id: COMMIT.id, run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"\n' },
     ];
   }
   return [
@@ -71,12 +71,19 @@ function deployCommitSteps(ctx: Context, phase: 1 | 3): Step[] {
     },
     {
       name: "Record the commit",
-      id: "commit",
+      id: COMMIT.id,
       env: { FILE: `\${{ runner.temp }}/deploy-commit/${DEPLOY_COMMIT_FILE}` },
       run: ['if [[ -f "$FILE" ]]; then sha="$(tr -d \'[:space:]\' < "$FILE")"; else sha="$(git rev-parse HEAD)"; fi', 'echo "sha=$sha" >> "$GITHUB_OUTPUT"', ""].join("\n"),
     },
   ];
 }
+
+/** The commit a build phase builds from. */
+const COMMIT = stepOutputs("commit", ["sha"]);
+
+/** What `build-plan` writes to `$GITHUB_OUTPUT`; the plan job passes each on under the same name. */
+const BUILD_PLAN_OUTPUTS = ["tag", "commit", "build", "services", "matrix"] as const;
+const BUILD_PLAN = stepOutputs("plan", BUILD_PLAN_OUTPUTS);
 
 /** Reads VERSION and decides which images to build: the tag, the commit, the matrix. */
 function planJob(ctx: Context, phase: 1 | 3): Job {
@@ -88,13 +95,7 @@ function planJob(ctx: Context, phase: 1 | 3): Job {
     if: startCondition(ctx, phase),
     permissions: phase === 1 ? { contents: "read" } : { contents: "read", actions: "read" },
     timeoutMinutes: 10,
-    outputs: {
-      tag: "${{ steps.plan.outputs.tag }}",
-      commit: "${{ steps.plan.outputs.commit }}",
-      build: "${{ steps.plan.outputs.build }}",
-      services: "${{ steps.plan.outputs.services }}",
-      matrix: "${{ steps.plan.outputs.matrix }}",
-    },
+    outputs: Object.fromEntries(BUILD_PLAN_OUTPUTS.map((name) => [name, BUILD_PLAN.expr(name)])),
     steps: [
       // Full history: each image is compared with the commit its current tag was built from.
       ...deployCommitSteps(ctx, phase),
@@ -102,9 +103,9 @@ function planJob(ctx: Context, phase: 1 | 3): Job {
       {
         // A missing or empty VERSION fails here, in one line.
         name: "Plan the builds",
-        id: "plan",
+        id: BUILD_PLAN.id,
         workingDirectory: ctx.infra,
-        env: { COMMIT: "${{ steps.commit.outputs.sha }}" },
+        env: { COMMIT: COMMIT.expr("sha") },
         run: `npm run -s build-plan -- --env ${env.name} --stack ${stack} --commit "$COMMIT" >> "$GITHUB_OUTPUT"\n`,
       },
     ],
@@ -125,54 +126,88 @@ function buildAndPush(build: string): string {
   ].join("\n");
 }
 
-function serviceBuildJob(ctx: Context): Job {
+/** What differs between the build jobs of phases 1 and 3. */
+interface BuildJobSpec {
+  readonly name: string;
+  /** One row per image the plan job chose, or none for a single image. */
+  readonly matrix?: string;
+  /** The image name, Dockerfile and context, literal or from the matrix. */
+  readonly image: string;
+  readonly dockerfile: string;
+  readonly context: string;
+  /** Steps before signing in (npm, for the ops commands it runs). */
+  readonly setup?: readonly Step[];
+  /** Steps between signing in and the build (what the build args come from). */
+  readonly prepare?: readonly Step[];
+  /** Lines before the build command, and the command itself. */
+  readonly buildScript: readonly string[];
+  readonly buildCommand: string;
+}
+
+/**
+ * Builds and pushes the images the plan job chose, from the commit it chose,
+ * as the unattended identity: one job shape for the services' matrix and the gateway.
+ */
+function buildJob(ctx: Context, spec: BuildJobSpec): Job {
   return {
-    name: "Build ${{ matrix.image }}",
+    name: spec.name,
     runsOn: TOOLCHAIN.runner,
     needs: ["plan"],
     if: "needs.plan.outputs.build == 'true'",
     environment: ctx.names.unattended,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
-    strategy: {
-      // One failed image fails the phase: the tfvars file never points at a half-built release.
-      failFast: true,
-      matrix: "${{ fromJSON(needs.plan.outputs.matrix) }}",
-    },
+    ...(spec.matrix === undefined
+      ? {}
+      : {
+          strategy: {
+            // One failed image fails the phase: the tfvars file never points at a half-built release.
+            failFast: true,
+            matrix: spec.matrix,
+          },
+        }),
     steps: [
       checkoutRepository("${{ needs.plan.outputs.commit }}"),
+      ...(spec.setup ?? []),
       ...authenticate(),
       configureDocker(),
+      ...(spec.prepare ?? []),
       {
         name: "Build and push",
         env: {
-          IMAGE: `${variable("GCP_REGISTRY")}/\${{ matrix.image }}:\${{ needs.plan.outputs.tag }}`,
-          DOCKERFILE: "${{ matrix.dockerfile }}",
-          CONTEXT: "${{ matrix.context }}",
+          IMAGE: `${variable("GCP_REGISTRY")}/${spec.image}:\${{ needs.plan.outputs.tag }}`,
+          DOCKERFILE: spec.dockerfile,
+          CONTEXT: spec.context,
         },
-        run: buildAndPush('docker build --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"'),
+        run: [...spec.buildScript, buildAndPush(spec.buildCommand)].join("\n"),
       },
     ],
   };
+}
+
+function serviceBuildJob(ctx: Context): Job {
+  return buildJob(ctx, {
+    name: "Build ${{ matrix.image }}",
+    matrix: "${{ fromJSON(needs.plan.outputs.matrix) }}",
+    image: "${{ matrix.image }}",
+    dockerfile: "${{ matrix.dockerfile }}",
+    context: "${{ matrix.context }}",
+    buildScript: [],
+    buildCommand: 'docker build --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"',
+  });
 }
 
 function gatewayBuildJob(ctx: Context, gateways: readonly ServiceDefinition[]): Job {
   const { env, github, infra } = ctx;
   const [gateway] = gateways;
   const build = github.images[gateway.image];
-  return {
+  return buildJob(ctx, {
     name: `Build ${gateway.image} with the service URLs`,
-    runsOn: TOOLCHAIN.runner,
-    needs: ["plan"],
-    if: "needs.plan.outputs.build == 'true'",
-    environment: ctx.names.unattended,
-    permissions: { contents: "read", idToken: "write" },
-    timeoutMinutes: 30,
-    steps: [
-      checkoutRepository("${{ needs.plan.outputs.commit }}"),
-      ...installNode(infra),
-      ...authenticate(),
-      configureDocker(),
+    image: gateway.image,
+    dockerfile: build.dockerfile,
+    context: build.context,
+    setup: installNode(infra),
+    prepare: [
       {
         // Written by the services stack's apply (phase 2); this job only reads it.
         name: `Fetch ${serviceUrlsSecretId(env)}`,
@@ -184,22 +219,14 @@ function gatewayBuildJob(ctx: Context, gateways: readonly ServiceDefinition[]): 
         workingDirectory: infra,
         run: `npm run -s build-args -- --env ${env.name} --file "$RUNNER_TEMP/urls.json" > "$RUNNER_TEMP/build-args.txt"\n`,
       },
-      {
-        name: "Build and push",
-        env: {
-          IMAGE: `${variable("GCP_REGISTRY")}/${gateway.image}:\${{ needs.plan.outputs.tag }}`,
-          DOCKERFILE: build.dockerfile,
-          CONTEXT: build.context,
-        },
-        run: [
-          // Each line is "--build-arg NAME=value"; split once so a value stays one argument.
-          "args=()",
-          'while IFS= read -r line; do args+=("${line%% *}" "${line#* }"); done < "$RUNNER_TEMP/build-args.txt"',
-          buildAndPush('docker build "${args[@]}" --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"'),
-        ].join("\n"),
-      },
     ],
-  };
+    buildScript: [
+      // Each line is "--build-arg NAME=value"; split once so a value stays one argument.
+      "args=()",
+      'while IFS= read -r line; do args+=("${line%% *}" "${line#* }"); done < "$RUNNER_TEMP/build-args.txt"',
+    ],
+    buildCommand: 'docker build "${args[@]}" --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"',
+  });
 }
 
 /** Points the environment's tfvars file at the new tag for each image built, then commits it or opens a PR. */

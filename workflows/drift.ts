@@ -1,5 +1,5 @@
 /**
- * Drift detection: every day (and on demand) each pipeline stack of every
+ * Drift detection: every day (and on demand) each stack of every
  * environment is planned against its deploy branch, read-only, and the result
  * is kept in one issue per stack, labelled `drift,<env>`: opened or updated
  * while the live project differs from the code, closed once it matches again.
@@ -11,7 +11,7 @@ import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { PIPELINE_LABELS } from "../constructs/github/settings";
 import { backendConfigFile, githubEnvironmentNames, stackName, type StackKind } from "../lib/naming";
-import type { Job, Step, WorkflowFile } from "./model";
+import { stepOutputs, type Job, type Step, type WorkflowFile } from "./model";
 import { planSummaryCommand } from "./plan-summary";
 import { authenticate, checkoutRepository, installNode, RUN_URL, setupTofu, stackDir, synth, synthesizedStackDir, tofuInit } from "./steps";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
@@ -23,13 +23,11 @@ export const DRIFT_WORKFLOW_FILE = "drift.yml";
 export const DRIFT_SCHEDULE = "17 5 * * *";
 
 /**
- * The stacks the drift detection plans in each environment: those the
- * pipeline applies, whose state and resources its unattended identity may
- * read. The foundation is applied by a person and is out of that identity's
- * reach on purpose (it defines what the CI accounts may do), so it is planned
- * by that person (README, "Bootstrap").
+ * The stacks the drift detection plans in each environment: all of them. The
+ * read-only planner may read every stack's state and resources, the
+ * foundation's included, though only a person applies the foundation.
  */
-export const DRIFT_STACK_KINDS: readonly StackKind[] = ["services", "gateway"];
+export const DRIFT_STACK_KINDS: readonly StackKind[] = ["foundation", "services", "gateway"];
 
 /** One planned stack. */
 export interface DriftTarget {
@@ -58,6 +56,9 @@ export function driftIssueTitles(stack: string): { drift: string; failed: string
 
 const REPORT = "${{ runner.temp }}/drift/report.md";
 
+/** The plan step: `result` is `clean`, `drift` or `error`. */
+const DRIFT_PLAN = stepOutputs("plan", ["result"]);
+
 function planJob(target: DriftTarget, github: GithubConfig): Job {
   const { env, stack } = target;
   const infra = github.infraDirectory;
@@ -65,9 +66,9 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
   const fromInfra = synthesizedStackDir(stack);
   const backend = env.backend.mode === "partial" ? backendConfigFile(env) : undefined;
   const plan: Step = {
-    // -lock=false: the unattended identity may read state but not write the lock; nothing is applied.
+    // -lock=false: the planner may read state but not write the lock; nothing is applied.
     name: "tofu plan",
-    id: "plan",
+    id: DRIFT_PLAN.id,
     workingDirectory: dir,
     run: [
       "set +e",
@@ -88,7 +89,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
     name: "Write the report",
     if: "always()",
     workingDirectory: infra,
-    env: { RESULT: "${{ steps.plan.outputs.result }}" },
+    env: { RESULT: DRIFT_PLAN.expr("result") },
     run: [
       'mkdir -p "$RUNNER_TEMP/drift"',
       'report="$RUNNER_TEMP/drift/report.md"',
@@ -111,11 +112,11 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
   return {
     name: `Plan ${stack}`,
     runsOn: TOOLCHAIN.runner,
-    // The unattended environment: in production the read-only builder, where staging has one account for every job.
-    environment: githubEnvironmentNames(env, github).unattended,
+    // The plans' environment: the read-only planner, which can change nothing it plans.
+    environment: githubEnvironmentNames(env, github).plan,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 20,
-    outputs: { result: "${{ steps.plan.outputs.result }}" },
+    outputs: { result: DRIFT_PLAN.expr("result") },
     steps: [
       // What the environment's applies would apply: its deploy branch.
       checkoutRepository(env.branch),
@@ -132,7 +133,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
         uses: ACTIONS.uploadArtifact,
         with: { name: `drift-${stack}`, path: REPORT, "retention-days": 7, "if-no-files-found": "ignore" },
       },
-      { name: "Fail when the stack cannot be planned", if: "steps.plan.outputs.result != 'clean' && steps.plan.outputs.result != 'drift'", run: 'echo "::error::tofu plan failed: this is not drift, see the report"\nexit 1\n' },
+      { name: "Fail when the stack cannot be planned", if: `${DRIFT_PLAN.ref("result")} != 'clean' && ${DRIFT_PLAN.ref("result")} != 'drift'`, run: 'echo "::error::tofu plan failed: this is not drift, see the report"\nexit 1\n' },
     ],
   };
 }

@@ -16,7 +16,7 @@ import type { ServiceDefinition } from "../catalog";
 import { ACTIONS_VARIABLES } from "../constructs/github/settings";
 import { cloudRunName, healthyImagesFile, urlOutputName } from "../lib/naming";
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Context } from "./context";
-import type { Job, Step } from "./model";
+import { stepOutputs, type Job, type Step } from "./model";
 import { publishTfvars, tfvarsPath } from "./publish";
 import { checkoutRepository, installNode, RUN_URL, synthesizedStackDir, variable } from "./steps";
 import { TOOLCHAIN } from "./toolchain";
@@ -62,6 +62,13 @@ export function serviceHealthCheck(ctx: Context, stack: string, services: readon
   };
 }
 
+/** The image the gateway serves before an apply. */
+const SERVING = stepOutputs("serving", ["image"]);
+/** The commit of the last successful gateway apply (gated environments). */
+const LAST_GOOD = stepOutputs("last-good", ["ref"]);
+/** The image the gateway rollback restored. */
+const RESTORE = stepOutputs("restore", ["image"]);
+
 /**
  * Steps of the phase 4 plan job reading what serves before the apply (and,
  * where applies are gated, the last ref whose gateway run succeeded), for the
@@ -72,7 +79,7 @@ export function servingFacts(ctx: Context, gateway: ServiceDefinition): Step[] {
   const steps: Step[] = [
     {
       name: "Read the gateway image serving now",
-      id: "serving",
+      id: SERVING.id,
       env: { SERVICE: cloudRunName(ctx.env, gateway.name), PROJECT: variable(ACTIONS_VARIABLES.projectId), REGION: variable(ACTIONS_VARIABLES.region) },
       run: [
         `image="$(gcloud run services describe "$SERVICE" --region "$REGION" --project "$PROJECT" --format='value(spec.template.spec.containers[0].image)' 2>/dev/null || true)"`,
@@ -84,7 +91,7 @@ export function servingFacts(ctx: Context, gateway: ServiceDefinition): Step[] {
   if (ctx.names.gated) {
     steps.push({
       name: "Find the last good ref",
-      id: "last-good",
+      id: LAST_GOOD.id,
       env: { GH_TOKEN: "${{ github.token }}", WORKFLOW: phaseWorkflowFile(ctx.env, 4) },
       run: [
         // The commit of the last run of this workflow that succeeded: its gateway passed the health check, or needed no change.
@@ -100,8 +107,8 @@ export function servingFacts(ctx: Context, gateway: ServiceDefinition): Step[] {
 /** Outputs of the phase 4 plan job that {@link servingFacts} fills. */
 export function servingOutputs(ctx: Context): Record<string, string> {
   return {
-    serving: "${{ steps.serving.outputs.image }}",
-    ...(ctx.names.gated ? { "last-good": "${{ steps.last-good.outputs.ref }}" } : {}),
+    serving: SERVING.expr("image"),
+    ...(ctx.names.gated ? { "last-good": LAST_GOOD.expr("ref") } : {}),
   };
 }
 
@@ -155,13 +162,13 @@ export function restoreHealthyJob(ctx: Context, gateway: ServiceDefinition): Job
     permissions: { contents: "write", actions: "write" },
     concurrency: imageUpdateConcurrency(env),
     timeoutMinutes: 15,
-    outputs: { image: "${{ steps.restore.outputs.image }}" },
+    outputs: { image: RESTORE.expr("image") },
     steps: [
       checkoutRepository(env.branch, { fetchDepth: 0 }),
       ...installNode(ctx.infra),
       {
         name: `Restore the last healthy ${gateway.name} image`,
-        id: "restore",
+        id: RESTORE.id,
         workingDirectory: ctx.infra,
         run: [
           `npm run -s restore-healthy -- --env ${env.name} --service ${gateway.name} | tee "$RUNNER_TEMP/restore.txt"`,

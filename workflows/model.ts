@@ -110,3 +110,26 @@ export interface WorkflowFile {
   readonly role: WorkflowRole;
   readonly workflow: Workflow;
 }
+
+/**
+ * A step that writes outputs, by id and output names. Steps take their `id`
+ * from it and every reference goes through it, so a renamed step or output
+ * fails the type check instead of reading an empty string at run time.
+ */
+export interface StepOutputs<O extends string> {
+  /** The step's `id`. */
+  readonly id: string;
+  /** `steps.<id>.outputs.<name>`, for `if:` conditions. */
+  ref(name: O): string;
+  /** `${{ steps.<id>.outputs.<name> }}`, for `env`, `with` and job outputs. */
+  expr(name: O): string;
+}
+
+/** The handle of a step `id` writing `outputs` to `$GITHUB_OUTPUT`. */
+export function stepOutputs<const O extends string>(id: string, outputs: readonly O[]): StepOutputs<O> {
+  const ref = (name: O) => {
+    if (!outputs.includes(name)) throw new Error(`step ${id} writes no output ${JSON.stringify(name)}`);
+    return `steps.${id}.outputs.${name}`;
+  };
+  return { id, ref, expr: (name) => `\${{ ${ref(name)} }}` };
+}

@@ -6,8 +6,14 @@
 import type { EnvironmentConfig } from "../environments/types";
 import { ALLOW_DESTROY_LABEL } from "../lib/plan";
 import type { Context } from "./context";
-import type { Step } from "./model";
+import { stepOutputs, type Step } from "./model";
 import { synthesizedStackDir } from "./steps";
+
+/** The apply phases' `tofu plan` step: `changes` is `true` when the plan has any. */
+export const APPLY_PLAN = stepOutputs("plan", ["changes"]);
+
+/** The apply phases' record of the commit they check out and plan. */
+export const REVISION = stepOutputs("revision", ["sha"]);
 
 /** The command line of `plan-summary` for one stack's plan JSON, relative to the repository root. */
 export function planSummaryCommand(env: EnvironmentConfig, stack: string, planJson: string, extra = ""): string {
@@ -27,9 +33,9 @@ export function showPlanSummary(ctx: Context, stack: string): Step {
   const dir = synthesizedStackDir(stack);
   return {
     name: "Summarize the plan in the run summary",
-    if: "steps.plan.outputs.changes == 'true'",
+    if: `${APPLY_PLAN.ref("changes")} == 'true'`,
     workingDirectory: ctx.infra,
-    ...(lookup ? { env: { GH_TOKEN: "${{ github.token }}", SHA: "${{ steps.revision.outputs.sha }}" } } : {}),
+    ...(lookup ? { env: { GH_TOKEN: "${{ github.token }}", SHA: REVISION.expr("sha") } } : {}),
     run: [
       `tofu -chdir=${dir} show -json plan.tfplan > "$RUNNER_TEMP/plan.json"`,
       "allow=()",

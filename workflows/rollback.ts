@@ -5,7 +5,7 @@
  * rollback reaches the stacks through the same applies, gates and issues.
  */
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowName, title, type Context } from "./context";
-import type { Job, Step, Workflow } from "./model";
+import { stepOutputs, type Job, type Step, type Workflow } from "./model";
 import { publishPermissions, publishTfvars } from "./publish";
 import { failureReportJob } from "./report";
 import { authenticate, checkoutRepository, installNode, RUN_URL } from "./steps";
@@ -58,13 +58,16 @@ export function rollbackWorkflow(ctx: Context): Workflow {
   };
 }
 
+/** The checked ref: `commit` is its short SHA. */
+const REF = stepOutputs("ref", ["commit"]);
+
 function rollbackJob(ctx: Context): Job {
   const { env } = ctx;
   // The input reaches scripts only as $REF: an expression spliced into a script would run whatever it holds.
   const ref = { REF: `\${{ inputs.${ROLLBACK_REF_INPUT} }}` };
   const checkRef: Step = {
     name: "Check the ref",
-    id: "ref",
+    id: REF.id,
     env: ref,
     run: [
       `if [[ ! "$REF" =~ ${REF_PATTERN} ]] || (( \${#REF} > ${REF_MAX_LENGTH} )); then`,
@@ -92,10 +95,10 @@ function rollbackJob(ctx: Context): Job {
   };
   const applies = APPLY_PHASES.map((p) => `**${phaseWorkflowName(env, p)}**`).join(" and ");
   const publish = publishTfvars(ctx, {
-    message: `rollback(${env.name}): images of \${{ inputs.${ROLLBACK_REF_INPUT} }} (\${{ steps.ref.outputs.commit }})`,
+    message: `rollback(${env.name}): images of \${{ inputs.${ROLLBACK_REF_INPUT} }} (${REF.expr("commit")})`,
     pullRequestBranch: `rollback/${env.name}`,
     pullRequestBody: [
-      `Restores the images of \`\${{ inputs.${ROLLBACK_REF_INPUT} }}\` (\${{ steps.ref.outputs.commit }}), started by @\${{ github.actor }} in ${RUN_URL}; its summary lists every image change.`,
+      `Restores the images of \`\${{ inputs.${ROLLBACK_REF_INPUT} }}\` (${REF.expr("commit")}), started by @\${{ github.actor }} in ${RUN_URL}; its summary lists every image change.`,
       "",
       `Merging starts ${applies}: each plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
       `**${phaseWorkflowName(env, 3)}** then rebuilds the gateway from the merged commit if its inputs changed since the restored image's commit, and opens a fresh gateway pull request: close it, or it undoes a rollback of the gateway.`,

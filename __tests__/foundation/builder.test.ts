@@ -99,9 +99,9 @@ describe("builder of production", () => {
     expect(members.filter((m) => m.includes("attribute.repository/"))).toEqual([]);
   });
 
-  it("admits tokens of this repository from the gated and the unattended GitHub environment only", () => {
+  it("admits tokens of this repository from the gated, the unattended and the plans' GitHub environment only", () => {
     expect(resourcesOf(json, "google_iam_workload_identity_pool_provider").github_oidc.attribute_condition).toBe(
-      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "production" || assertion.environment == "production-ci")',
+      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "production" || assertion.environment == "production-ci" || assertion.environment == "production-plan")',
     );
   });
 
@@ -123,10 +123,10 @@ describe("builder of production", () => {
 describe("staging, without a gate", () => {
   const { json } = foundationOf(staging);
 
-  it("has no builder: every job uses the deployer, bound to jobs of the repository in the staging environment", () => {
+  it("has no builder: every job but the read-only plans uses the deployer, bound to jobs of the repository in the staging environment", () => {
     expect(staging.ci.builderAccountId).toBeUndefined();
     const runtime = SERVICES.map((s) => s.name.replace(/-/g, "_"));
-    expect(Object.keys(resourcesOf(json, "google_service_account")).filter((name) => !runtime.includes(name))).toEqual(["deployer"]);
+    expect(Object.keys(resourcesOf(json, "google_service_account")).filter((name) => !runtime.includes(name))).toEqual(["deployer", "planner"]);
     expect(grantsOf(json).filter((g) => g.member === "builder")).toEqual([]);
     expect(json.output?.builder_service_account).toBeUndefined();
     expect(resourcesOf(json, "google_service_account_iam_member").deployer_workload_identity_user.member).toBe(

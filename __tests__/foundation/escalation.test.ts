@@ -1,4 +1,4 @@
-import { BUILDER_ROLES, cloudRunServicesCondition, DEPLOYER_ROLES, type DeployerRole } from "../../constructs/foundation/deployer-roles";
+import { BUILDER_ROLES, cloudRunServicesCondition, DEPLOYER_ROLES, PLANNER_ROLES, type DeployerRole } from "../../constructs/foundation/deployer-roles";
 import { ENVIRONMENTS } from "../../environments";
 import { resourcesOf, synth, buildStacks } from "../helpers";
 
@@ -34,6 +34,8 @@ const PREDEFINED: Readonly<Record<string, readonly string[]>> = {
   "roles/secretmanager.viewer": ["secretmanager.secrets.get", "secretmanager.secrets.getIamPolicy", "secretmanager.versions.get", "secretmanager.versions.list"],
   "roles/run.viewer": ["run.services.get", "run.services.getIamPolicy", "run.services.list", "run.revisions.get", "run.jobs.get"],
   "roles/run.invoker": ["run.routes.invoke", "run.jobs.run"],
+  // Hundreds of getIamPolicy and list permissions, and nothing else; on a bucket, that bucket's.
+  "roles/iam.securityReviewer": ["storage.buckets.getIamPolicy", "storage.buckets.list", "storage.objects.getIamPolicy", "resourcemanager.projects.getIamPolicy", "iam.roles.list", "iam.serviceAccounts.getIamPolicy"],
 };
 
 /** Permissions that let their holder grant itself (or an identity it controls) more. */
@@ -41,8 +43,9 @@ const ESCALATION = [
   /\.setIamPolicy$/,
   /^iam\.serviceAccounts\.(actAs|getAccessToken|getOpenIdToken|implicitDelegation|signBlob|signJwt|create|delete|undelete|update)$/,
   /^iam\.serviceAccountKeys\./,
-  /^iam\.roles\./,
-  /^iam\.workloadIdentityPool/,
+  // Reading a role or a pool changes nothing; defining or changing one does.
+  /^iam\.roles\.(?!get$|list$)/,
+  /^iam\.workloadIdentityPool\w*\.(?!get$|list$)/,
   /^resourcemanager\.projects\.setIamPolicy$/,
 ];
 
@@ -78,6 +81,14 @@ describe("role lists", () => {
   it("let neither CI identity grant itself more", () => {
     expect(escalations(DEPLOYER_ROLES)).toEqual([]);
     expect(escalations(BUILDER_ROLES)).toEqual([]);
+    expect(escalations(PLANNER_ROLES)).toEqual([]);
+  });
+
+  it("leave the planner nothing but reads: no permission that creates, changes, deletes, sets, acts as or mints", () => {
+    const all = PLANNER_ROLES.flatMap((r) => permissionsOf(r.role, r.permissions));
+    expect(all.filter((p) => !/\.(get|getIamPolicy|list)$/.test(p) && p !== "secretmanager.versions.access")).toEqual([]);
+    // The one payload it reads is the service URLs'.
+    expect(PLANNER_ROLES.filter((r) => permissionsOf(r.role, r.permissions).includes("secretmanager.versions.access")).map((r) => r.scope)).toEqual(["service-urls-secret"]);
   });
 
   it("hold no setIamPolicy on secrets, no account administration and nothing of Cloud Run jobs", () => {
@@ -94,6 +105,10 @@ describe("role lists", () => {
     expect(escalations([{ role: "x", scope: "project", permissions: ["run.services.setIamPolicy"] }])).toEqual(["x: run.services.setIamPolicy"]);
     expect(escalations([{ role: "roles/iam.serviceAccountUser", scope: "project" }])).toEqual(["roles/iam.serviceAccountUser: iam.serviceAccounts.actAs"]);
     expect(escalations([{ role: "x", scope: "project", permissions: ["iam.serviceAccountKeys.create"] }])).toEqual(["x: iam.serviceAccountKeys.create"]);
+    expect(escalations([{ role: "x", scope: "project", permissions: ["iam.roles.get", "iam.roles.update", "iam.workloadIdentityPools.get", "iam.workloadIdentityPoolProviders.update"] }])).toEqual([
+      "x: iam.roles.update",
+      "x: iam.workloadIdentityPoolProviders.update",
+    ]);
     expect(() => escalations([{ role: "roles/run.developer", scope: "project" }])).toThrow(/unknown predefined role/);
   });
 });
@@ -123,12 +138,12 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("in %s", (_na
 
   it("lets the deployer act only as runtime accounts, which themselves can grant nothing", () => {
     const runtime = Object.entries(resourcesOf(foundation, "google_service_account"))
-      .filter(([name]) => name !== "deployer" && name !== "builder")
+      .filter(([name]) => !["deployer", "builder", "planner"].includes(name))
       .map(([name, a]) => ({ ref: `serviceAccount:\${google_service_account.${name}.email}`, email: `serviceAccount:${a.account_id}@${a.project}.iam.gserviceaccount.com` }));
     const actAs = Object.values(resourcesOf(foundation, "google_service_account_iam_member")).filter((m) => m.role === "roles/iam.serviceAccountUser");
     expect(actAs.map((m) => m.service_account_id).sort()).toEqual(
       Object.keys(resourcesOf(foundation, "google_service_account"))
-        .filter((name) => name !== "deployer" && name !== "builder")
+        .filter((name) => !["deployer", "builder", "planner"].includes(name))
         .map((name) => `\${google_service_account.${name}.name}`)
         .sort(),
     );

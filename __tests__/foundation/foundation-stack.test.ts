@@ -18,6 +18,7 @@ const PINNED = {
     "google_iam_workload_identity_pool.github",
     "google_iam_workload_identity_pool_provider.github_oidc",
     "google_service_account.deployer",
+    "google_service_account.planner",
     ...RUNTIME_ACCOUNTS,
     "google_storage_bucket.tofu_state",
     "google_storage_bucket.tofu_state_access_logs",
@@ -29,6 +30,7 @@ const PINNED = {
     "google_iam_workload_identity_pool_provider.github_oidc",
     "google_service_account.builder",
     "google_service_account.deployer",
+    "google_service_account.planner",
     ...RUNTIME_ACCOUNTS,
     "google_storage_bucket.traditions",
   ].sort(),
@@ -108,7 +110,7 @@ describe("foundation stack", () => {
           "projects/mindmirror-prod/locations/global/workloadIdentityPools/github-pool/providers/github-oidc",
         "google_service_account.deployer":
           "projects/mindmirror-prod/serviceAccounts/github-actions-production@mindmirror-prod.iam.gserviceaccount.com",
-        // google_service_account.builder is new in the live project: created, never imported.
+        // google_service_account.builder and .planner are new in the live project: created, never imported.
         "google_storage_bucket.traditions": "mindmirror-prod/traditions-mindmirror-prod-production",
         ...runtimeImports("mindmirror-prod", "-production"),
       },

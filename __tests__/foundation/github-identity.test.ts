@@ -31,20 +31,20 @@ describe("GitHub workload identity", () => {
     expect(githubAttributeCondition(staging, GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
   });
 
-  it("admits only jobs of production's two GitHub environments in production: the gated one and production-ci", () => {
+  it("admits only jobs of production's three GitHub environments in production: the gated one, production-ci and production-plan", () => {
     expect(githubAttributeCondition(production, GITHUB)).toBe(
       'assertion.repository == "Peleke/MindMirror" && ' +
-        '(assertion.environment == "production" || assertion.environment == "production-ci")',
+        '(assertion.environment == "production" || assertion.environment == "production-ci" || assertion.environment == "production-plan")',
     );
   });
 
   it("derives the environment clauses from the config, not from the environment's name", () => {
     const gated = withEnv(staging, { approval: { ...staging.approval, githubEnvironment: "staging-gate" } });
     expect(githubAttributeCondition(gated, GITHUB)).toBe(
-      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci")',
+      'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci" || assertion.environment == "staging-plan")',
     );
-    expect(githubAttributeCondition(gated, { ...GITHUB, unattendedEnvironmentSuffix: "-unattended" })).toContain(
-      '(assertion.environment == "staging-gate" || assertion.environment == "staging-unattended")',
+    expect(githubAttributeCondition(gated, { ...GITHUB, unattendedEnvironmentSuffix: "-unattended", planEnvironmentSuffix: "-pr" })).toContain(
+      '(assertion.environment == "staging-gate" || assertion.environment == "staging-unattended" || assertion.environment == "staging-pr")',
     );
     const ungated = withEnv(production, { approval: { ...production.approval, githubEnvironment: undefined } });
     expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
@@ -57,7 +57,7 @@ describe("GitHub workload identity", () => {
     );
     expect(githubAttributeCondition(production, pinned)).toBe(
       'assertion.repository == "Peleke/MindMirror" && assertion.repository_id == "123456789" && assertion.repository_owner_id == "987654" && ' +
-        '(assertion.environment == "production" || assertion.environment == "production-ci")',
+        '(assertion.environment == "production" || assertion.environment == "production-ci" || assertion.environment == "production-plan")',
     );
   });
 

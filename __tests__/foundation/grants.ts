@@ -28,14 +28,14 @@ export interface Grant {
 /**
  * Every IAM grant of a synthesized stack as `{target, role, member}`: custom
  * roles by role id, resources by their Terraform name, the deployer as
- * `deployer` and the builder as `builder`.
+ * `deployer` and the builder as `builder`, the planner as `planner`.
  */
 export function grantsOf(json: TerraformJson): Grant[] {
   const customRoles = resourcesOf(json, "google_project_iam_custom_role");
   const readable = (value: unknown) =>
     String(value)
       .replace(/^\$\{google_project_iam_custom_role\.(\w+)\.name\}$/, (_m, name: string) => `custom:${customRoles[name].role_id}`)
-      .replace(/^serviceAccount:\$\{google_service_account\.(deployer|builder)\.email\}$/, "$1")
+      .replace(/^serviceAccount:\$\{google_service_account.(deployer|builder|planner)\.email\}$/, "$1")
       .replace(/\$\{(google_\w+)\.(\w+)\.\w+\}/g, "$1.$2");
   const grants: Grant[] = [];
   for (const [type, target] of Object.entries(IAM_TARGET)) {
@@ -47,7 +47,7 @@ export function grantsOf(json: TerraformJson): Grant[] {
 }
 
 /** The grants to one CI account (`deployer` or `builder`), and who may become it. */
-export function grantsTo(json: TerraformJson, account: "deployer" | "builder"): Grant[] {
+export function grantsTo(json: TerraformJson, account: "deployer" | "builder" | "planner"): Grant[] {
   return grantsOf(json).filter((g) => g.member === account || g.target === `account google_service_account.${account}`);
 }
 

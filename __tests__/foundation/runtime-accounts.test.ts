@@ -81,7 +81,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("runtime acco
   });
 
   it("adopts every account that exists today and creates habits-service's, which is new", () => {
-    const imported = Object.keys(importsOf(json)).filter((to) => to.startsWith("google_service_account.") && !/deployer|builder/.test(to));
+    const imported = Object.keys(importsOf(json)).filter((to) => to.startsWith("google_service_account.") && !/deployer|builder|planner/.test(to));
     expect(imported.sort()).toEqual(
       ["agent_service", "gateway", "journal_service", "meals_service", "movements_service", "practices_service", "users_service"].map(
         (n) => `google_service_account.${n}`,
@@ -93,7 +93,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("runtime acco
     const read: Record<string, string[]> = {};
     for (const grant of Object.values(resourcesOf(json, "google_secret_manager_secret_iam_member"))) {
       const account = /^serviceAccount:\$\{google_service_account\.(\w+)\.email\}$/.exec(grant.member)?.[1];
-      if (account === undefined || account === "deployer" || account === "builder") continue;
+      if (account === undefined || account === "deployer" || account === "builder" || account === "planner") continue;
       expect(grant).toMatchObject({ project: env.project.id, role: "roles/secretmanager.secretAccessor" });
       (read[account] ??= []).push(grant.secret_id);
     }
@@ -104,7 +104,7 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))("runtime acco
   });
 
   it("pins the secret grants' addresses", () => {
-    const addresses = Object.keys(resourcesOf(json, "google_secret_manager_secret_iam_member")).filter((a) => !/^(deployer|builder)_/.test(a));
+    const addresses = Object.keys(resourcesOf(json, "google_secret_manager_secret_iam_member")).filter((a) => !/^(deployer|builder|planner)_/.test(a));
     expect(addresses.sort()).toEqual(
       Object.entries(SECRETS_READ)
         .flatMap(([account, secrets]) => secrets.map((secret) => `${account}_secret_${secret.toLowerCase()}`))

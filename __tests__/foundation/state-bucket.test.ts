@@ -56,11 +56,11 @@ describe("state bucket", () => {
     });
   });
 
-  it("is not a resource of the production foundation, which only grants its deployer and builder their prefixes", () => {
+  it("is not a resource of the production foundation, which only grants its CI accounts their prefixes, and the planner the bucket's policy read", () => {
     const { json } = foundationOf(production);
     expect(resourcesOf(json, "google_storage_bucket").tofu_state).toBeUndefined();
     const bindings = Object.entries(resourcesOf(json, "google_storage_bucket_iam_member")).filter(([, b]) => !String(b.bucket).includes("traditions"));
-    expect(bindings.map(([name]) => name).sort()).toEqual(["builder_storage_object_viewer", "deployer_storage_object_user"]);
+    expect(bindings.map(([name]) => name).sort()).toEqual(["builder_storage_object_viewer", "deployer_storage_object_user", "planner_iam_security_reviewer", "planner_storage_object_viewer"]);
     for (const [, binding] of bindings) expect(binding.bucket).toBe("mindmirror-tofu-state");
   });
 

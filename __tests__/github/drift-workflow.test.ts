@@ -6,29 +6,10 @@ import { parse } from "yaml";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import { driftTargets, generateWorkflows, workflowFiles } from "../../workflows";
-import { githubStack, synthGithub } from "./helpers";
+import { githubStack, synthGithub, type YamlJob } from "./helpers";
 
 const text = generateWorkflows().get("drift.yml")!;
 
-interface YamlStep {
-  name: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  run?: string;
-  env?: Record<string, string>;
-  "working-directory"?: string;
-}
-interface YamlJob {
-  name: string;
-  needs?: string[];
-  if?: string;
-  environment?: string;
-  permissions: Record<string, string>;
-  outputs?: Record<string, string>;
-  steps: YamlStep[];
-}
 const workflow = parse(text) as {
   name: string;
   on: Record<string, unknown>;
@@ -36,7 +17,7 @@ const workflow = parse(text) as {
   concurrency: { group: string; "cancel-in-progress": boolean };
   jobs: Record<string, YamlJob>;
 };
-const STACKS = ["services-staging", "gateway-staging", "services-production", "gateway-production"];
+const STACKS = ["foundation-staging", "services-staging", "gateway-staging", "foundation-production", "services-production", "gateway-production"];
 const planJobs = STACKS.map((stack) => ({ stack, job: workflow.jobs[`plan-${stack}`] }));
 const step = (job: YamlJob, name: string) => job.steps.find((s) => s.name === name)!;
 
@@ -48,7 +29,7 @@ describe("drift detection workflow", () => {
     expect(workflow.permissions).toEqual({});
   });
 
-  it("plans every pipeline stack of both environments, one job each, and an issue job after all of them", () => {
+  it("plans every stack of both environments, the foundations included, one job each, and an issue job after all of them", () => {
     expect(Object.keys(workflow.jobs)).toEqual([...STACKS.map((s) => `plan-${s}`), "report"]);
     expect(driftTargets(ENVIRONMENTS).map((t) => t.stack)).toEqual(STACKS);
     const report = workflow.jobs.report;
@@ -73,17 +54,21 @@ describe("drift detection workflow", () => {
     expect(text).not.toMatch(/tofu (apply|import|state|force-unlock)|-auto-approve|-lock-timeout/);
   });
 
-  it("gives each plan job the identity it needs and no more: the read-only builder in production, no token write anywhere", () => {
+  it("gives each plan job the read-only planner of its environment, and no token write anywhere", () => {
     const { resources } = synthGithub(githubStack(ENVIRONMENTS));
     const accountOf = (environment: string) =>
       Object.values(resources.github_actions_environment_variable).find(
         (v) => v.environment === `\${github_repository_environment.${environment}.environment}` && v.variable_name === "GCP_SERVICE_ACCOUNT",
       )!.value as string;
+    const staged = ["staging-plan", "github-planner-staging@mindmirror-69.iam.gserviceaccount.com"];
+    const produced = ["production-plan", "github-planner-production@mindmirror-prod.iam.gserviceaccount.com"];
     expect(planJobs.map(({ stack, job }) => [stack, job.environment, accountOf(job.environment!)])).toEqual([
-      ["services-staging", "staging", "github-actions-staging@mindmirror-69.iam.gserviceaccount.com"],
-      ["gateway-staging", "staging", "github-actions-staging@mindmirror-69.iam.gserviceaccount.com"],
-      ["services-production", "production-ci", "github-builder-production@mindmirror-prod.iam.gserviceaccount.com"],
-      ["gateway-production", "production-ci", "github-builder-production@mindmirror-prod.iam.gserviceaccount.com"],
+      ["foundation-staging", ...staged],
+      ["services-staging", ...staged],
+      ["gateway-staging", ...staged],
+      ["foundation-production", ...produced],
+      ["services-production", ...produced],
+      ["gateway-production", ...produced],
     ]);
     for (const { job } of planJobs) expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
     // The job that writes issues holds no cloud credentials and runs no npm.
@@ -107,7 +92,7 @@ describe("drift detection workflow", () => {
   it("follows the environments given, not a fixed list", () => {
     const files = workflowFiles({ environments: [staging], github: { ...GITHUB, reviewers: {} } });
     const drift = files.find((f) => f.file === "drift.yml")!;
-    expect(Object.keys(drift.workflow.jobs)).toEqual(["plan-services-staging", "plan-gateway-staging", "report"]);
+    expect(Object.keys(drift.workflow.jobs)).toEqual(["plan-foundation-staging", "plan-services-staging", "plan-gateway-staging", "report"]);
   });
 });
 

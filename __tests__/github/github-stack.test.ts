@@ -25,8 +25,9 @@ describe("github stack", () => {
   });
 
   it("creates staging, production and the ungated production-ci environment, none bypassable by admins", () => {
-    expect(Object.keys(resources.github_repository_environment).sort()).toEqual(["production", "production-ci", "staging"]);
-    for (const environment of Object.values(resources.github_repository_environment)) {
+    expect(Object.keys(resources.github_repository_environment).sort()).toEqual(["production", "production-ci", "production-plan", "staging", "staging-plan"]);
+    for (const [name, environment] of Object.entries(resources.github_repository_environment)) {
+      if (name.endsWith("-plan")) continue;
       expect(environment).toMatchObject({
         repository: "MindMirror",
         can_admins_bypass: false,
@@ -161,6 +162,24 @@ describe("github stack", () => {
     expect(account("staging-ci")).toBe("github-builder-staging@mindmirror-69.iam.gserviceaccount.com");
   });
 
+  it("creates a plans' environment per environment: open to every ref (pull requests run on refs/pull/<n>/merge), no reviewers, the planner's variables", () => {
+    for (const [name, planner] of [
+      ["staging-plan", "github-planner-staging@mindmirror-69.iam.gserviceaccount.com"],
+      ["production-plan", "github-planner-production@mindmirror-prod.iam.gserviceaccount.com"],
+    ]) {
+      const environment = resources.github_repository_environment[name];
+      expect(environment).toMatchObject({ environment: name, can_admins_bypass: false, prevent_self_review: false });
+      expect(environment.deployment_branch_policy).toBeUndefined();
+      expect(environment.reviewers).toBeUndefined();
+      const policies = Object.values(resources.github_repository_environment_deployment_policy).filter((p) => p.environment === `\${github_repository_environment.${name}.environment}`);
+      expect(policies).toEqual([]);
+      const account = Object.values(resources.github_actions_environment_variable).find(
+        (v) => v.environment === `\${github_repository_environment.${name}.environment}` && v.variable_name === "GCP_SERVICE_ACCOUNT",
+      )!;
+      expect(account.value).toBe(planner);
+    }
+  });
+
   it("pins the Terraform addresses of the environments, rulesets and labels", () => {
     expect(Object.keys(resources).sort()).toEqual([
       "github_actions_environment_variable",
@@ -171,7 +190,7 @@ describe("github stack", () => {
     ]);
     expect(Object.keys(resources.github_repository_environment_deployment_policy).sort()).toEqual(["production-ci_main", "production_main", "staging_main", "staging_staging"]);
     expect(Object.keys(resources.github_actions_environment_variable)).toContain("production_gcp_service_account");
-    expect(Object.keys(resources.github_actions_environment_variable)).toHaveLength(18);
+    expect(Object.keys(resources.github_actions_environment_variable)).toHaveLength(30);
   });
 
   it("warns of nothing when the gate can be approved", () => {
@@ -240,6 +259,15 @@ describe("github stack config errors", () => {
   it("fails if an environment has more than 6 reviewers", () => {
     const crowded = withApproval(production, { reviewerUserIds: [1, 2, 3, 4], reviewerTeamIds: [5, 6, 7] });
     expect(() => githubStack([staging, crowded])).toThrow(/environments\.production\.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers/);
+  });
+
+  it("fails, in one line, if the plans' suffix is not one, is the unattended one, or gives a gate's name", () => {
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "plan" })).toThrow(/^github\.planEnvironmentSuffix: "plan" is not valid; use "-" followed by lowercase letters or digits[^\n]*$/);
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "-ci" })).toThrow(
+      /^github\.planEnvironmentSuffix: "-ci" is not valid; it is github\.unattendedEnvironmentSuffix too, which would let pull requests become the builder/,
+    );
+    const clash = withApproval(production, { githubEnvironment: "production-plan" });
+    expect(() => githubStack([staging, clash])).toThrow(/^GitHub environment of production: "production-plan" is not valid; the plans' environment would share the variables of another CI account/);
   });
 
   it("fails if the owner is not a GitHub login", () => {

@@ -28,3 +28,27 @@ export function warningsOf(stack: GithubStack): string[] {
 export function withApproval(env: EnvironmentConfig, approval: Partial<EnvironmentConfig["approval"]>): EnvironmentConfig {
   return { ...env, approval: { ...env.approval, ...approval } };
 }
+
+/** A step of a generated workflow file, as the assertions read it (GitHub's own spelling). */
+export interface YamlStep {
+  name: string;
+  id?: string;
+  if?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  run?: string;
+  env?: Record<string, string>;
+  "working-directory"?: string;
+}
+
+/** A job of a generated workflow file. */
+export interface YamlJob {
+  name: string;
+  needs?: string[];
+  if?: string;
+  environment?: string;
+  permissions: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  outputs?: Record<string, string>;
+  steps: YamlStep[];
+}

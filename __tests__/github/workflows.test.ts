@@ -26,7 +26,8 @@ import {
   workflowFiles,
   type Phase,
 } from "../../workflows";
-import { githubDirs } from "../../scripts/generate-workflows";
+import { GENERATED_MODE, githubDirs, writeGenerated } from "../../scripts/generate-workflows";
+import { stepOutputs } from "../../workflows/model";
 import { githubStack, synthGithub, withApproval } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -139,6 +140,20 @@ describe("workflow files", () => {
     expect(validateWorkflow(broken).errors.length).toBeGreaterThan(0);
   });
 
+  it("writes generated files read-only, and replaces its own read-only files on the next run", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "generated-"));
+    try {
+      const target = path.join(dir, "x.yml");
+      writeGenerated(target, "a\n");
+      expect(fs.statSync(target).mode & 0o777).toBe(GENERATED_MODE);
+      expect(GENERATED_MODE & 0o222).toBe(0);
+      writeGenerated(target, "b\n");
+      expect([fs.readFileSync(target, "utf8"), fs.statSync(target).mode & 0o777]).toEqual(["b\n", GENERATED_MODE]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("has the generator's check mode agree, and reject unknown arguments", () => {
     const script = path.join(ROOT, "scripts", "generate-workflows.ts");
     expect(execFileSync(process.execPath, ["--import", "tsx", script, "--check"], { cwd: ROOT, stdio: "pipe" }).toString()).toBe("");
@@ -230,7 +245,7 @@ describe("apply phases", () => {
       expect(apply.environment).toBe("production");
       expect(plan.environment).toBe("production-ci");
     }
-    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", gated: true });
+    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", plan: "production-plan", gated: true });
   });
 
   it("runs staging jobs in the ungated staging environment", () => {
@@ -338,7 +353,8 @@ describe("build phases", () => {
     expect(set["working-directory"]).toBe("infra");
     expect(set.env).toEqual({ TAG: "${{ needs.plan.outputs.tag }}", SERVICES: "${{ needs.plan.outputs.services }}" });
     expect(set.run).toContain('npm run -s set-image -- --env staging --service "$service" --tag "$TAG"');
-    for (const file of allFiles) expect([file, /\bsed\b|\bjq\b/.test(generated.get(file)!)]).toEqual([file, false]);
+    // gh's own --jq filter (finding a comment by its marker) is not the jq tool and touches no file.
+    for (const file of allFiles) expect([file, /\bsed\b|(?<!--)\bjq\b/.test(generated.get(file)!)]).toEqual([file, false]);
   });
 
   it("builds the gateway from the commit the services apply planned, with the URLs of service-urls-<env> as build args", () => {
@@ -423,6 +439,8 @@ describe("permissions", () => {
               : ["actions", "contents"]
             : id === "report"
               ? ["issues"]
+              : id.startsWith("comment-")
+                ? ["pull-requests"]
               : id === "record"
                 ? ["contents"]
                 : [];
@@ -630,7 +648,7 @@ describe("workflows and the github stack", () => {
   it("use only GitHub environments the github stack creates", () => {
     const created = new Set(Object.values(resources.github_repository_environment).map((e) => e.environment));
     const used = new Set(allJobs.flatMap((j) => (j.job.environment ? [j.job.environment] : [])));
-    expect([...used].sort()).toEqual(["production", "production-ci", "staging"]);
+    expect([...used].sort()).toEqual(["production", "production-ci", "production-plan", "staging", "staging-plan"]);
     for (const name of used) expect(created.has(name)).toBe(true);
   });
 
@@ -790,5 +808,23 @@ describe("hardening", () => {
       ["github-actions", "/"],
       ["npm", "/infra"],
     ]);
+  });
+});
+
+describe("step output handles", () => {
+  it("name the step's outputs in references, and refuse an output the step does not write", () => {
+    const plan = stepOutputs("plan", ["changes", "sha"]);
+    expect(plan.id).toBe("plan");
+    expect(plan.ref("changes")).toBe("steps.plan.outputs.changes");
+    expect(plan.expr("sha")).toBe("${{ steps.plan.outputs.sha }}");
+    // @ts-expect-error: an output name the step does not write fails the type check.
+    expect(() => plan.ref("change")).toThrow(/^step plan writes no output "change"$/);
+  });
+
+  it("leave no step output referenced by a literal string in the model", () => {
+    const dir = path.join(ROOT, "workflows");
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "model.ts")) {
+      expect([file, /steps\.[\w-]+\.outputs/.test(fs.readFileSync(path.join(dir, file), "utf8"))]).toEqual([file, false]);
+    }
   });
 });

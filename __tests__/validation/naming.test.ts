@@ -135,9 +135,9 @@ describe("derived names", () => {
     expect(ciAccountEmail(staging, "unattended")).toBe("github-actions-staging@mindmirror-69.iam.gserviceaccount.com");
   });
 
-  it("runs jobs in one GitHub environment without a gate, and in the gate and <env>-ci with one", () => {
-    expect(githubEnvironmentNames(staging, GITHUB)).toEqual({ deploy: "staging", unattended: "staging", gated: false });
-    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", gated: true });
+  it("runs jobs in one GitHub environment without a gate, and in the gate and <env>-ci with one; pull-request plans in <env>-plan", () => {
+    expect(githubEnvironmentNames(staging, GITHUB)).toEqual({ deploy: "staging", unattended: "staging", plan: "staging-plan", gated: false });
+    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", plan: "production-plan", gated: true });
   });
 
   it("names the Workload Identity provider by project number, pool and provider", () => {

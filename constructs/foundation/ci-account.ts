@@ -3,6 +3,7 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { SecretManagerSecretIamMember } from "@cdktf/provider-google/lib/secret-manager-secret-iam-member";
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ServiceAccountIamMember } from "@cdktf/provider-google/lib/service-account-iam-member";
+import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucket-iam-member";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
@@ -65,8 +66,8 @@ export interface CiAccountProps {
 /**
  * A service account GitHub Actions jobs become through Workload Identity,
  * with exactly the roles of one list, each on the narrowest resource that can
- * carry it. The deployer and the builder are both CI accounts; only their
- * lists and principals differ.
+ * carry it. The deployer, the builder and the planner are CI accounts; only
+ * their lists and principals differ.
  */
 export class CiAccount extends Construct {
   readonly account: ServiceAccount;
@@ -151,6 +152,9 @@ export class CiAccount extends Construct {
           role,
           member: this.member,
         }).binding.overrideLogicalId(address());
+        return;
+      case "state-bucket":
+        new StorageBucketIamMember(this, id, { bucket: targets.stateBucket, role, member: this.member }).overrideLogicalId(address());
         return;
       default: {
         // A scope added to DeployerScope without a binding here fails the type check.

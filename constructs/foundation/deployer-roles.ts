@@ -1,7 +1,8 @@
 /**
  * Everything the CI identities may do, one list each: the deployer
- * (`github-actions-<env>`) and, where the environment has an approval gate,
- * the builder (`github-builder-<env>`) its unattended jobs use.
+ * (`github-actions-<env>`), where the environment has an approval gate the
+ * builder (`github-builder-<env>`) its unattended jobs use, and the planner
+ * (`github-planner-<env>`) of pull requests and the drift detection.
  *
  * The deployer applies the services and gateway stacks and pushes images; the
  * foundation stack itself is applied by a person and holds every grant that
@@ -28,8 +29,10 @@ export type DeployerScope =
   | "registry"
   /** The `service-urls-<env>` secret. */
   | "service-urls-secret"
-  /** The state bucket, restricted by an IAM condition to the state prefixes of the stacks CI applies. */
-  | "state-prefix";
+  /** The state bucket, restricted by an IAM condition to the state prefixes of the stacks CI applies (the planner: plans). */
+  | "state-prefix"
+  /** The state bucket itself, without condition: what is bucket-level (its IAM policy) has no object name to restrict. */
+  | "state-bucket";
 
 /** One grant to the deployer. */
 export interface DeployerRole {
@@ -187,5 +190,80 @@ export const BUILDER_ROLES: readonly BuilderRole[] = [
     why:
       "tofu init and tofu plan -lock=false read the services and gateway state and list workspaces; the deployer's " +
       "prefix condition keeps it to those prefixes. No write: the apply job takes the lock and rejects a stale plan.",
+  },
+];
+
+/** Where a planner role is granted. */
+export type PlannerScope = Extract<DeployerScope, "project" | "service-urls-secret" | "state-prefix" | "state-bucket">;
+
+/** One grant to the planner. */
+export interface PlannerRole {
+  /** A predefined role, or the id of a custom role the foundation defines. */
+  readonly role: string;
+  /**
+   * The permissions of a custom role, exactly.
+   * @default - a predefined role: no permissions listed
+   */
+  readonly permissions?: readonly string[];
+  readonly scope: PlannerScope;
+  /** What a plan needs it for, and why it changes nothing. */
+  readonly why: string;
+}
+
+/**
+ * The planner's roles: what `tofu plan -lock=false` of every stack of the
+ * environment (foundation included) refreshes, and nothing else. Pull
+ * requests run it on code nobody has approved yet, so every permission is a
+ * read: no create, update, delete, setIamPolicy, actAs or key, and no secret
+ * value but the service URLs, which are not secret.
+ */
+export const PLANNER_ROLES: readonly PlannerRole[] = [
+  {
+    role: "mindmirrorPlannerReads",
+    permissions: [
+      "artifactregistry.repositories.get",
+      "artifactregistry.repositories.getIamPolicy",
+      "iam.roles.get",
+      "iam.serviceAccounts.get",
+      "iam.serviceAccounts.getIamPolicy",
+      "iam.workloadIdentityPoolProviders.get",
+      "iam.workloadIdentityPools.get",
+      "resourcemanager.projects.get",
+      "resourcemanager.projects.getIamPolicy",
+      "run.services.get",
+      "run.services.getIamPolicy",
+      "secretmanager.secrets.get",
+      "secretmanager.secrets.getIamPolicy",
+      "secretmanager.versions.get",
+      "storage.buckets.get",
+      "storage.buckets.getIamPolicy",
+    ],
+    scope: "project",
+    why:
+      "refreshes what the three stacks manage and their IAM: the registry, the Workload Identity pool and provider, " +
+      "the CI and runtime accounts, the custom roles, project grants, Cloud Run services, secrets' metadata and the " +
+      "catalog's buckets. Gets and getIamPolicy only; no secret payload, no object.",
+  },
+  {
+    role: "roles/secretmanager.secretAccessor",
+    scope: "service-urls-secret",
+    why:
+      "refreshing google_secret_manager_secret_version of service-urls-<env> reads its payload. On that one secret, " +
+      "whose URLs are not secret; no other value.",
+  },
+  {
+    role: "roles/storage.objectViewer",
+    scope: "state-prefix",
+    why:
+      "tofu init and tofu plan -lock=false read the state of the environment's three stacks and list workspaces; " +
+      "the prefix condition keeps it to them. No write, so no lock: a plan that runs during an apply may be stale, and is only shown.",
+  },
+  {
+    role: "roles/iam.securityReviewer",
+    scope: "state-bucket",
+    why:
+      "the foundation grants its CI accounts on the state bucket, which may live in another environment's project, " +
+      "where this project's custom role cannot be granted; refreshing those grants reads the bucket's IAM policy. " +
+      "On that bucket only: list and getIamPolicy, no write.",
   },
 ];

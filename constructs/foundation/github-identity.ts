@@ -45,8 +45,8 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
  * from this repository (by name, and by the numeric repository and owner ids
  * when `github.ids` gives them, so a re-created repository of the same name is
  * refused) and, where the environment has an approval gate, from a
- * job running in one of its two GitHub environments (the gated one, or the
- * ungated one of builds and plans). Which account a token may then become is
+ * job running in one of its GitHub environments (the gated one, the ungated
+ * one of builds and plans, or the read-only plans' one). Which account a token may then become is
  * decided by the accounts' own bindings, per GitHub environment.
  */
 export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
@@ -59,9 +59,9 @@ export function githubAttributeCondition(env: EnvironmentConfig, github: GithubC
   const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}${ids}`;
   const names = githubEnvironmentNames(env, github);
   if (!names.gated) return repository;
-  const environments = [...new Set([names.deploy, names.unattended])];
+  const environments = [...new Set([names.deploy, names.unattended, names.plan])];
   for (const name of environments) {
-    check(GITHUB_ENVIRONMENT.test(name), `GitHub environment of ${env.name}`, name, "use letters, digits, '.', '_' or '-' (approval.githubEnvironment, github.unattendedEnvironmentSuffix)");
+    check(GITHUB_ENVIRONMENT.test(name), `GitHub environment of ${env.name}`, name, "use letters, digits, '.', '_' or '-' (approval.githubEnvironment, github.unattendedEnvironmentSuffix, github.planEnvironmentSuffix)");
   }
   const admitted = environments.map((name) => `assertion.environment == ${JSON.stringify(name)}`).join(" || ");
   return `${repository} && (${admitted})`;
@@ -149,8 +149,8 @@ export class GithubIdentity extends Construct {
    * Who may become the account that jobs of kind `job` use: jobs of this
    * repository running in that kind's GitHub environment (`production` for
    * `deploy`, `production-ci` for `unattended`; `staging` for both where there
-   * is no gate). An unapproved job cannot become the deployer, and a job
-   * outside the environment (a pull request's, say) becomes nobody.
+   * is no gate; `<env>-plan` for `plan`). An unapproved job cannot become the
+   * deployer, and a job outside these environments becomes nobody.
    */
   principalSetFor(job: CiJob): string {
     const value = `${this.github.owner}/${this.github.repository}${REPOSITORY_ENVIRONMENT_SEPARATOR}${this.githubEnvironments[job]}`;

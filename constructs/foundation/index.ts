@@ -5,7 +5,10 @@ export {
   BUILDER_ROLES,
   cloudRunServicesCondition,
   DEPLOYER_ROLES,
+  PLANNER_ROLES,
   type BuilderRole,
+  type PlannerRole,
+  type PlannerScope,
   type BuilderScope,
   type DeployerRole,
   type DeployerScope,
@@ -17,6 +20,7 @@ export {
   githubAttributeCondition,
   type GithubIdentityProps,
 } from "./github-identity";
+export { Planner, type PlannerProps } from "./planner";
 export { ImageRegistry, ROLLBACK_VERSIONS, TAGGED_MAX_AGE, UNTAGGED_MAX_AGE, type ImageRegistryProps } from "./image-registry";
 export { RuntimeAccounts, type RuntimeAccount, type RuntimeAccountsProps } from "./runtime-accounts";
 export { ServiceBucket, type ServiceBucketProps } from "./service-bucket";

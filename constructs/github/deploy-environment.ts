@@ -20,7 +20,8 @@ export interface DeployEnvironmentProps {
  * The GitHub side of one deployment environment: the GitHub environment(s)
  * its jobs run in, each restricted to the branches that deploy it and holding
  * the Actions variables the workflows authenticate with (the deployer's in the
- * gated one, the builder's in the ungated one); on the gated one, the
+ * gated one, the builder's in the ungated one), and the read-only plans'
+ * environment (`<env>-plan`), open to every ref, with the planner's; on the gated one, the
  * required reviewers who approve `tofu apply`, named by GitHub login
  * (`github.reviewers`) and resolved to ids by a `github_user` lookup at plan
  * time. A gated environment without a reviewer fails synth
@@ -46,6 +47,7 @@ export class DeployEnvironment extends Construct {
     // Where both kinds of job share one environment (no gate), it holds the deployer's variables.
     this.addEnvironment(env, github, this.names.deploy, this.names.gated, "deploy");
     if (this.names.unattended !== this.names.deploy) this.addEnvironment(env, github, this.names.unattended, false, "unattended");
+    this.addEnvironment(env, github, this.names.plan, false, "plan");
     this.warnOnUnapprovableGate(env);
   }
 
@@ -61,12 +63,13 @@ export class DeployEnvironment extends Construct {
       canAdminsBypass: false,
       preventSelfReview: gated ? approval.preventSelfReview : false,
       reviewers: gated && hasReviewers ? [{ users, teams: [...approval.reviewerTeamIds] }] : undefined,
-      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      // Plans run for pull requests, on refs/pull/<n>/merge, which no branch policy admits; the planner only reads.
+      deploymentBranchPolicy: job === "plan" ? undefined : { protectedBranches: false, customBranchPolicies: true },
     });
     environment.overrideLogicalId(addressPart(name));
     this.environments.set(name, environment);
 
-    for (const branch of deploymentBranches(env, github)) {
+    for (const branch of job === "plan" ? [] : deploymentBranches(env, github)) {
       const policy = new RepositoryEnvironmentDeploymentPolicy(this, `${name}-branch-${branch}`, {
         repository: github.repository,
         // The attribute, not the literal, so the policy is created after its environment.

@@ -10,10 +10,10 @@ import type { GithubConfig } from "../../environments/github";
 import { ALLOW_DESTROY_LABEL } from "../../lib/plan";
 import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "../../lib/naming";
 
-/** Every distinct GitHub environment of `env`, deploy first. */
+/** Every distinct GitHub environment of `env`, deploy first, plans last. */
 export function githubEnvironmentsOf(env: EnvironmentConfig, github: GithubConfig): string[] {
   const names = githubEnvironmentNames(env, github);
-  return [...new Set([names.deploy, names.unattended])];
+  return [...new Set([names.deploy, names.unattended, names.plan])];
 }
 
 /**
@@ -48,7 +48,8 @@ export const ACTIONS_VARIABLES = {
  * Name -> value of each Actions variable of the GitHub environment where `env`'s
  * jobs of kind `job` run, in a stable order. Only the service account differs:
  * the deployer where `tofu apply` runs, the builder where unattended jobs run
- * (the deployer too where there is no gate, and so no builder).
+ * (the deployer too where there is no gate, and so no builder), the planner
+ * where the read-only plans run.
  */
 export function actionsVariables(env: EnvironmentConfig, job: CiJob): ReadonlyArray<readonly [string, string]> {
   return [

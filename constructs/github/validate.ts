@@ -3,6 +3,7 @@ import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { validateEnvironment } from "../../environments/validate";
 import { check } from "../../lib/errors";
+import { githubEnvironmentNames } from "../../lib/naming";
 import { githubEnvironmentsOf, requiredLabels } from "./settings";
 
 /** GitHub login rules: 1-39 letters, digits or single hyphens, not starting or ending with one. */
@@ -54,6 +55,13 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
   check(BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PREFIX.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
   check(SUFFIX.test(github.unattendedEnvironmentSuffix), "github.unattendedEnvironmentSuffix", github.unattendedEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-ci\"");
+  check(SUFFIX.test(github.planEnvironmentSuffix), "github.planEnvironmentSuffix", github.planEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-plan\"");
+  check(
+    github.planEnvironmentSuffix !== github.unattendedEnvironmentSuffix,
+    "github.planEnvironmentSuffix",
+    github.planEnvironmentSuffix,
+    "it is github.unattendedEnvironmentSuffix too, which would let pull requests become the builder; use another suffix, such as \"-plan\"",
+  );
 
   check(environments.length > 0, "github environments", environments.length, "give at least one environment to deploy");
   const owners = new Map<string, string>();
@@ -69,6 +77,13 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
     const other = branches.get(env.branch);
     check(other === undefined, `environments.${env.name}.branch`, env.branch, `environment ${other} deploys from it already; give each environment its own branch`);
     branches.set(env.branch, env.name);
+    const own = githubEnvironmentNames(env, github);
+    check(
+      own.plan !== own.deploy && own.plan !== own.unattended,
+      `GitHub environment of ${env.name}`,
+      own.plan,
+      "the plans' environment would share the variables of another CI account; rename approval.githubEnvironment or github.planEnvironmentSuffix",
+    );
     for (const name of githubEnvironmentsOf(env, github)) {
       const owner = owners.get(name);
       check(owner === undefined, `GitHub environment of ${env.name}`, name, `environment ${owner} uses it already; rename approval.githubEnvironment or the environment`);
