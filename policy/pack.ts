@@ -25,7 +25,7 @@ export class PolicyPack implements IAspect {
   visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) addPolicyValidation(node);
     for (const rule of this.rules) {
-      for (const finding of rule.check(node)) this.report(node, rule, finding);
+      for (const finding of checkNamed(rule, node)) this.report(node, rule, finding);
     }
   }
 
@@ -42,6 +42,16 @@ export class PolicyPack implements IAspect {
     if (level === "error") annotations.addError(message);
     else if (level === "warning") annotations.addWarning(message);
     else annotations.addInfo(message);
+  }
+}
+
+/** A rule that throws names itself and the construct, as cdk-nag does, so the bug is found in one look. */
+function checkNamed(rule: PolicyRule, node: IConstruct): readonly Finding[] {
+  try {
+    return rule.check(node);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`[${rule.id}] rule failed on ${node.node.path}: ${message}`, { cause: error });
   }
 }
 

@@ -5,7 +5,7 @@
  * The build phases (new images) and the rollback (earlier images) publish
  * through these same helpers, so both paths take the same route to an apply.
  */
-import { PIPELINE_LABELS } from "../constructs/github/settings";
+import { PIPELINE_LABELS } from "../lib/github";
 import { tfvarsFile } from "../lib/naming";
 import type { Context } from "./context";
 import type { Permissions, Step } from "./model";

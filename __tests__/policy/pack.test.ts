@@ -6,6 +6,7 @@ import { staging } from "../../environments";
 import { App, Aspects, Testing } from "../../lib/cdk";
 import { applyPolicy, formatFinding, MINDMIRROR_RULES, PolicyPack } from "../../policy";
 import { RUN_MAX_INSTANCES } from "../../policy/rules";
+import type { PolicyRule } from "../../policy/types";
 import { annotationsOf, compliantService, LOCKED, policyStack, TestStack } from "./helpers";
 
 /** A stack with one uncapped service: exactly one MM-RUN-3 error. */
@@ -91,6 +92,21 @@ describe("policy pack", () => {
       Testing.synth(stack);
     }
     expect(annotationsOf(app).map((a) => a.path)).toEqual(["foundation-staging/api", "services-staging/api"]);
+  });
+
+  it("re-raises a rule that throws with its id and the construct path", () => {
+    const broken: PolicyRule = {
+      ...RUN_MAX_INSTANCES,
+      id: "MM-RUN-9",
+      check: (node) => {
+        if (node.node.id === "api") throw new TypeError("cannot read properties of undefined (reading 'scaling')");
+        return [];
+      },
+    };
+    const stack = new TestStack(Testing.app(), LOCKED);
+    compliantService(stack, "api");
+    applyPolicy(stack, new PolicyPack([broken]));
+    expect(() => Testing.synth(stack)).toThrow(/^\[MM-RUN-9\] rule failed on foundation-staging\/api: cannot read properties of undefined \(reading 'scaling'\)$/);
   });
 
   it("fails if applied before any stack exists", () => {

@@ -1,9 +1,9 @@
-import type { ServiceDefinition } from "../../catalog/types";
-import type { GithubConfig } from "../../environments/github";
-import type { EnvironmentConfig } from "../../environments/types";
-import { validateEnvironment } from "../../environments/validate";
-import { check } from "../../lib/errors";
-import { githubEnvironmentsOf, requiredLabels } from "./settings";
+import type { ServiceDefinition } from "../catalog/types";
+import type { GithubConfig } from "./github";
+import type { EnvironmentConfig } from "./types";
+import { validateEnvironment } from "./validate";
+import { check } from "../lib/errors";
+import { githubEnvironmentsOf, requiredLabels } from "../lib/github";
 
 /** GitHub login rules: 1-39 letters, digits or single hyphens, not starting or ending with one. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
