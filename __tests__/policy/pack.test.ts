@@ -5,7 +5,7 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { staging } from "../../environments";
 import { App, Aspects, Testing } from "../../lib/cdk";
 import { applyPolicy, formatFinding, MINDMIRROR_RULES, PolicyPack } from "../../policy";
-import { RUN_MAX_INSTANCES } from "../../policy/rules";
+import { PROD_NO_FORCE_DESTROY, RUN_MAX_INSTANCES } from "../../policy/rules";
 import type { PolicyRule } from "../../policy/types";
 import { annotationsOf, compliantService, LOCKED, policyStack, TestStack } from "./helpers";
 
@@ -92,6 +92,26 @@ describe("policy pack", () => {
       Testing.synth(stack);
     }
     expect(annotationsOf(app).map((a) => a.path)).toEqual(["foundation-staging/api", "services-staging/api"]);
+  });
+
+  it("folds its warnings into one line per rule and environment, keeping errors and other annotations", () => {
+    const pack = new PolicyPack();
+    const stack = new TestStack(Testing.app(), staging);
+    for (const id of ["a", "b"]) new StorageBucket(stack, id, { name: id, location: "US", forceDestroy: true });
+    compliantService(stack, "api", { maxInstanceCount: null });
+    applyPolicy(stack, pack);
+    Testing.synth(stack);
+    const LEVEL = { error: "@cdktf/error", warning: "@cdktf/warn", info: "@cdktf/info" };
+    const recorded = annotationsOf(stack).map((a) => ({ constructPath: a.path, level: LEVEL[a.level], message: a.message }));
+    const other = { constructPath: "foundation-staging/x", level: "@cdktf/warn", message: "not a policy finding" };
+    expect(recorded.map((a) => a.level).sort()).toEqual(["@cdktf/error", "@cdktf/warn", "@cdktf/warn"]);
+    expect(pack.summarize({ "foundation-staging": [...recorded, other] })).toEqual({
+      "foundation-staging": [
+        { constructPath: "foundation-staging", level: "@cdktf/warn", message: `MM-PROD-2 warning, staging: 2 findings: ${PROD_NO_FORCE_DESTROY.description}` },
+        recorded.find((a) => a.level === "@cdktf/error"),
+        other,
+      ],
+    });
   });
 
   it("re-raises a rule that throws with its id and the construct path", () => {
