@@ -7,6 +7,7 @@ import { SERVICES, servicesOf } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
 import { serviceUrl, serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
 import { type CommandSpec, findEnvironment, main, UsageError } from "./cli";
+import { HTTPS_URL } from "../lib/patterns";
 
 type Key = "env" | "file";
 
@@ -28,12 +29,6 @@ export const BUILD_ARGS: CommandSpec<Key> = {
     usage: "bad flag, or the JSON is malformed, lacks or adds keys, or holds a value that is not the environment's URL of that service",
   },
 };
-
-/**
- * Deliberately narrower than what `new URL` accepts: the list is used unquoted
- * in `$(...)`, so spaces, quotes or glob characters would split or expand.
- */
-const HTTPS_URL = /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~/-]*)?$/;
 
 /** One build arg: the secret's JSON key and the gateway's build-arg name, in catalog order. */
 export function urlBuildArgs(): { readonly service: string; readonly key: string; readonly arg: string }[] {

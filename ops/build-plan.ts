@@ -15,6 +15,7 @@ import { GITHUB, type GithubConfig } from "../environments/github";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, main, OperationError, UsageError } from "./cli";
+import { TAG_COMMIT, VERSION } from "../lib/patterns";
 
 type Key = "env" | "stack" | "commit" | "dir";
 
@@ -39,9 +40,6 @@ export const BUILD_PLAN: CommandSpec<Key> = {
     usage: "bad flag, or VERSION is missing or empty",
   },
 };
-
-/** The commit an image tag was built from: `v1.0.0-252ad69` -> `252ad69`. */
-const TAG_COMMIT = /-([0-9a-f]{7,40})$/;
 
 /** One image to build: a row of the build job's matrix. */
 export interface ImageToBuild {
@@ -84,7 +82,7 @@ export function readVersion(root: string): string {
   }
   const version = text.trim();
   if (version === "") throw new UsageError(`VERSION at the repository root (${file}) is empty; write the release version in it, e.g. 1.0.0`);
-  if (!/^[0-9A-Za-z][0-9A-Za-z._-]{0,60}$/.test(version)) {
+  if (!VERSION.test(version)) {
     throw new UsageError(`VERSION ${JSON.stringify(version.slice(0, 40))} is not valid; use letters, digits, '.', '_' or '-', e.g. 1.0.0 (it becomes part of every image tag)`);
   }
   return version;

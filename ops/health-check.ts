@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type CommandSpec, EXIT, type Flags, main, required, UsageError } from "./cli";
+import { DURATION, URL_PATH } from "../lib/patterns";
 
 type Key = "url" | "path" | "tries" | "delay" | "timeout";
 
@@ -47,7 +48,6 @@ export interface Attempt {
   readonly elapsedMs: number;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 const MAX_MS = 10 * 60_000;
 
@@ -76,7 +76,7 @@ export function healthCheckOptions(flags: Flags<Key>): HealthCheckOptions {
     throw new UsageError(`--url ${JSON.stringify(url)} is not an http(s) base URL; use e.g. https://gateway-435339726777.us-east4.run.app (no user:password@, ? or #)`);
   }
   const path = flags.path ?? "/health";
-  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*$/.test(path)) {
+  if (!URL_PATH.test(path)) {
     throw new UsageError(`--path ${JSON.stringify(path)} is not a URL path; use one starting with /, e.g. /health`);
   }
   const triesText = flags.tries ?? "3";

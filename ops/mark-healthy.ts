@@ -9,6 +9,7 @@ import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, findService, type Flags, main, UsageError } from "./cli";
 import { imageFlags, readHealthyImages, writeHealthyImages, type HealthyImage } from "./healthy-images";
+import { COMMIT_SHA, HTTPS_LINK } from "../lib/patterns";
 
 type Key = "env" | "service" | "tfvars" | "commit" | "run" | "dir";
 
@@ -38,10 +39,10 @@ export const MARK_HEALTHY: CommandSpec<Key> = {
 export function markHealthy(flags: Flags<Key>, now: Date = new Date()): { file: string; entry: HealthyImage } {
   const env = findEnvironment(flags.env);
   const service = findService(flags.service);
-  if (flags.commit !== undefined && !/^[0-9a-f]{7,40}$/.test(flags.commit)) {
+  if (flags.commit !== undefined && !COMMIT_SHA.test(flags.commit)) {
     throw new UsageError(`--commit ${JSON.stringify(flags.commit)} is not a commit SHA; use 7-40 lowercase hex digits`);
   }
-  if (flags.run !== undefined && !/^https:\/\/[^\s"']+$/.test(flags.run)) throw new UsageError(`--run ${JSON.stringify(flags.run)} is not an https:// URL; give the run's URL`);
+  if (flags.run !== undefined && !HTTPS_LINK.test(flags.run)) throw new UsageError(`--run ${JSON.stringify(flags.run)} is not an https:// URL; give the run's URL`);
   const dir = flags.dir ?? ENVIRONMENTS_DIR;
   const tfvars = flags.tfvars ?? path.join(dir, tfvarsFile(env));
   let text: string;

@@ -4,13 +4,14 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { registryUrl } from "../../lib/naming";
 import { attributesOf, containersOf, environmentOf, variablePatterns } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
+import { escapeRegExp, VARIABLE_REFERENCE } from "../../lib/patterns";
 
 /** An image that no pattern pinned to a registry may accept. */
 const FOREIGN_IMAGE = "docker.io/library/busybox:latest";
 
 /** Whether `pattern` is anchored at `^<registry>/` and has no alternation letting a foreign image through. */
 function pinsRegistry(pattern: string, env: EnvironmentConfig): boolean {
-  const anchor = `^${`${registryUrl(env)}/`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+  const anchor = `^${escapeRegExp(`${registryUrl(env)}/`)}`;
   try {
     return pattern.startsWith(anchor) && !new RegExp(pattern).test(FOREIGN_IMAGE);
   } catch {
@@ -29,7 +30,7 @@ export const IMG_ENVIRONMENT_REGISTRY: PolicyRule = {
     if (!(node instanceof CloudRunV2Service) || env === undefined) return [];
     return containersOf(attributesOf(node)).flatMap((container): Finding[] => {
       const image = String(container.image);
-      const variable = /^\$\{var\.([\w-]+)\}$/.exec(image)?.[1];
+      const variable = VARIABLE_REFERENCE.exec(image)?.[1];
       if (variable !== undefined) {
         const pinned = variablePatterns(node, variable).some((pattern) => pinsRegistry(pattern, env));
         return pinned ? [] : [`image var.${variable} has no validation pinning it to ${registryUrl(env)}/`];
