@@ -94,9 +94,19 @@ export function backendConfigFile(env: EnvironmentConfig): string {
   return `${env.name}.backend.hcl`;
 }
 
+/** The folder of this project holding the environments and their tfvars files. */
+export const ENVIRONMENTS_FOLDER = "environments";
+/** How every environment's tfvars file ends; OpenTofu loads `*.auto.tfvars` by itself. */
+export const TFVARS_SUFFIX = ".auto.tfvars";
+
 /** The tfvars file the pipeline rewrites, and its copy in each stack folder: `staging.auto.tfvars`. */
 export function tfvarsFile(env: EnvironmentConfig): string {
-  return `${env.name}.auto.tfvars`;
+  return `${env.name}${TFVARS_SUFFIX}`;
+}
+
+/** The tfvars file inside this project, as messages and the workflows name it: `environments/staging.auto.tfvars`. */
+export function tfvarsPath(env: EnvironmentConfig): string {
+  return `${ENVIRONMENTS_FOLDER}/${tfvarsFile(env)}`;
 }
 
 /**

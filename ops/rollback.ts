@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICES } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { imageFix, isValidImage } from "../lib/images";
+import { tfvarsProblems } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError } from "./cli";
@@ -73,15 +73,11 @@ export interface RollbackResult {
  */
 export function checkImages(env: EnvironmentConfig, text: string, file: string): Map<string, string> {
   const values = readTfvars(text, file);
-  const problems: string[] = [];
-  for (const service of SERVICES) {
-    const variable = imageVariableName(service.name);
-    const value = values.get(variable);
-    if (value === undefined) problems.push(`${variable} is missing`);
-    else if (!isValidImage(env, service.image, value)) problems.push(`${variable} ${JSON.stringify(value)} is not valid (${imageFix(env, service.image, value)})`);
-  }
-  const known = new Set(SERVICES.map((s) => imageVariableName(s.name)));
-  for (const name of values.keys()) if (!known.has(name)) problems.push(`${name} is not an image variable of any service`);
+  const problems = tfvarsProblems(env, values, SERVICES).map((p) => {
+    if (p.kind === "missing") return `${p.variable} is missing`;
+    if (p.kind === "invalid") return `${p.variable} ${JSON.stringify(p.value)} is not valid (${p.fix})`;
+    return `${p.variable} is not an image variable of any service`;
+  });
   if (problems.length) throw new Error(`${file}: ${problems.join("; ")}`);
   return values;
 }

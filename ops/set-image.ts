@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { isLatest, isValidImage, RELEASE_TAG_PREFIX } from "../lib/images";
+import { imageProblem, isLatest, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
 import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
@@ -80,7 +80,7 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
     if (isLatest(value)) {
       throw new UsageError(`--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag the build pushed (e.g. v1.0.0-252ad69)`);
     }
-    if (!isValidImage(env, service.image, value)) {
+    if (imageProblem(env, service.image, value) !== undefined) {
       throw new UsageError(
         `--tag ${JSON.stringify(tag)} is not a valid image tag; use a release tag: "${RELEASE_TAG_PREFIX}" then up to 127 letters, digits, "_", "." or "-" (e.g. v1.0.0-252ad69)`,
       );
@@ -89,7 +89,7 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
   }
   if (digest !== undefined) {
     const value = `${repository}@${digest}`;
-    if (!isValidImage(env, service.image, value)) {
+    if (imageProblem(env, service.image, value) !== undefined) {
       throw new UsageError(`--digest ${JSON.stringify(digest)} is not an image digest; use sha256: followed by 64 lowercase hex digits`);
     }
     return value;

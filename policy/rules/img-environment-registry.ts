@@ -1,6 +1,7 @@
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
+import { imageOf, imageProblem } from "../../lib/images";
 import { registryUrl } from "../../lib/naming";
 import { attributesOf, containersOf, environmentOf, variablePatterns } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
@@ -35,7 +36,10 @@ export const IMG_ENVIRONMENT_REGISTRY: PolicyRule = {
         const pinned = variablePatterns(node, variable).some((pattern) => pinsRegistry(pattern, env));
         return pinned ? [] : [`image var.${variable} has no validation pinning it to ${registryUrl(env)}/`];
       }
-      return image.startsWith(`${registryUrl(env)}/`) && !image.includes("${") ? [] : [`image ${image} is not in ${registryUrl(env)}/`];
+      const name = imageOf(env, image);
+      if (name === undefined) return [`image ${image} is not in ${registryUrl(env)}/`];
+      const problem = imageProblem(env, name, image);
+      return problem === undefined ? [] : [`image ${image} is not deployable in ${env.name} (${problem})`];
     });
   },
 };
