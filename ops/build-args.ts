@@ -22,7 +22,7 @@ export const BUILD_ARGS: CommandSpec<Key> = {
   ].join("\n"),
   options: {
     env: { value: "<env>", description: "environment the URLs belong to: staging or production" },
-    file: { value: "<path>", description: "JSON file to read", default: "stdin" },
+    file: { value: "<path>", description: "JSON file to read", defaultLabel: "stdin" },
   },
   exitCodes: {
     failed: "stdin could not be read",

@@ -14,7 +14,7 @@ import type { EnvironmentConfig } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, main, OperationError, UsageError } from "./cli";
+import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, main, OperationError, UsageError, withDefaults } from "./cli";
 import { TAG_COMMIT, VERSION } from "../lib/patterns";
 
 type Key = "env" | "stack" | "commit" | "dir";
@@ -33,7 +33,7 @@ export const BUILD_PLAN: CommandSpec<Key> = {
     env: { value: "<env>", description: "environment whose tfvars file names the current images: staging or production" },
     stack: { value: "<stack>", description: "which images: services (phase 1) or gateway (phase 3)" },
     commit: { value: "<sha>", description: "the deploy's commit, to build from", default: "HEAD" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
+    dir: { value: "<folder>", description: "folder holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
   },
   exitCodes: {
     failed: "git failed (not in a work tree, or --commit is not a commit)",
@@ -141,11 +141,12 @@ export function outputLines(plan: BuildPlan): string[] {
 }
 
 if (require.main === module) {
-  main(BUILD_PLAN, (flags, io) => {
+  main(BUILD_PLAN, (given, io) => {
+    const flags = withDefaults(BUILD_PLAN, given);
     const env = findEnvironment(flags.env);
     const stack = flags.stack;
     if (stack !== "services" && stack !== "gateway") throw new UsageError(`--stack ${JSON.stringify(stack)} is not valid; use services or gateway`);
-    const dir = flags.dir ?? ENVIRONMENTS_DIR;
+    const dir = flags.dir as string;
     const top = git(dir, "rev-parse", "--show-toplevel");
     if (top.code !== 0) throw new OperationError(`--dir ${JSON.stringify(dir)} is not inside a git work tree; run in a checkout of the repository`);
     const file = path.join(dir, tfvarsFile(env));
@@ -155,7 +156,7 @@ if (require.main === module) {
     } catch {
       throw new UsageError(`${file} cannot be read; give --dir the folder holding ${tfvarsFile(env)}`);
     }
-    const plan = planBuilds({ env, stack, root: top.out, commit: flags.commit ?? "HEAD", tfvars, tfvarsName: file });
+    const plan = planBuilds({ env, stack, root: top.out, commit: flags.commit as string, tfvars, tfvarsName: file });
     for (const reason of plan.reasons) io.err(reason);
     for (const line of outputLines(plan)) io.out(line);
   });

@@ -26,7 +26,7 @@ export const PLAN_SUMMARY: CommandSpec<Key> = {
   options: {
     env: { value: "<env>", description: "environment the plan belongs to: staging or production" },
     stack: { value: "<stack>", description: "stack the plan is of, e.g. services-production (the summary's heading)" },
-    file: { value: "<path>", description: "plan JSON to read", default: "stdin" },
+    file: { value: "<path>", description: "plan JSON to read", defaultLabel: "stdin" },
     allow: { value: "<label>", description: `${ALLOW_DESTROY_LABEL}, when the pull request carries that label` },
   },
   exitCodes: {

@@ -11,7 +11,7 @@ import type { EnvironmentConfig } from "../environments";
 import { tfvarsProblems } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError } from "./cli";
+import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults } from "./cli";
 import { writeAtomically } from "./file-update";
 
 type Key = "env" | "to" | "dir" | "image-check";
@@ -36,7 +36,7 @@ export const ROLLBACK: CommandSpec<Key> = {
   options: {
     env: { value: "<env>", description: "environment to roll back: staging or production" },
     to: { value: "<git-ref>", description: "commit, tag or branch holding the wanted file, e.g. HEAD~1" },
-    dir: { value: "<folder>", description: "folder (inside a git work tree) holding the tfvars files", default: "the repository's environments/" },
+    dir: { value: "<folder>", description: "folder (inside a git work tree) holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
     "image-check": { value: "<gcloud|off>", description: "how to check the restored images exist; off skips the check", default: "gcloud" },
   },
   exitCodes: {
@@ -116,7 +116,7 @@ function gcloudDescribe(gcloud: string, reference: string): boolean {
 
 /** The lookup `--image-check` names. */
 function lookupOf(flags: Flags<Key>, lookup: ImageLookup | undefined): ImageLookup | undefined {
-  const mode = flags["image-check"] ?? "gcloud";
+  const mode = withDefaults(ROLLBACK, flags)["image-check"];
   if (mode === "off") return undefined;
   if (mode !== "gcloud") throw new UsageError(`--image-check ${JSON.stringify(mode)} is not a mode; use gcloud or off`);
   return lookup ?? gcloudImageLookup();
@@ -132,7 +132,7 @@ export function rollback(flags: Flags<Key>, lookup?: ImageLookup): RollbackResul
   const ref = required(flags, "to", "give the commit to restore from, e.g. --to HEAD~1");
   // Git would read a ref starting with "-" as an option.
   if (ref === "" || ref.startsWith("-")) throw new UsageError(`--to ${JSON.stringify(ref)} is not a git ref; use a commit, tag or branch, e.g. HEAD~1`);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const dir = withDefaults(ROLLBACK, flags).dir as string;
   if (!fs.existsSync(dir)) throw new UsageError(`--dir ${JSON.stringify(dir)} does not exist; point it at the folder holding ${tfvarsFile(env)}`);
   const name = tfvarsFile(env);
   let prefix: string;

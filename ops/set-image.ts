@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from "../environments";
 import { imageProblem, isLatest, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
+import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults } from "./cli";
 import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
@@ -28,7 +28,7 @@ export const SET_IMAGE: CommandSpec<Key> = {
     service: { value: "<name>", description: "catalog service name, e.g. agent-service or gateway" },
     tag: { value: "<tag>", description: "image tag, e.g. v1.0.0-252ad69" },
     digest: { value: "sha256:<64 hex>", description: "image digest, instead of --tag" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
+    dir: { value: "<folder>", description: "folder holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
   },
   exitCodes: {
     failed: "the file could not be written, or another run held its lock for 30 s",
@@ -121,7 +121,7 @@ export function setImage(text: string, file: string, target: ImageTarget): { tex
  */
 export function setImageInFile(flags: Flags<Key>, lock: LockOptions = {}): ImageChange {
   const target = resolveImage(flags);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const dir = withDefaults(SET_IMAGE, flags).dir as string;
   const name = tfvarsFile(target.env);
   const file = path.join(dir, name);
   const stat = fs.statSync(file, { throwIfNoEntry: false });
