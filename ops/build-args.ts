@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { SERVICES, servicesOf } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
 import { serviceUrl, serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
-import { type CommandSpec, findEnvironment, main, UsageError } from "./cli";
+import { type CommandSpec, findEnvironment, main, UsageError, envOption } from "./cli";
 import { HTTPS_URL } from "../lib/patterns";
 
 type Key = "env" | "file";
@@ -21,7 +21,7 @@ export const BUILD_ARGS: CommandSpec<Key> = {
     "per line in catalog order, for: docker build $(npm run -s build-args -- --env staging --file urls.json) ...",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment the URLs belong to: staging or production" },
+    env: envOption("environment the URLs belong to"),
     file: { value: "<path>", description: "JSON file to read", defaultLabel: "stdin" },
   },
   exitCodes: {

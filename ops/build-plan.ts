@@ -14,7 +14,7 @@ import type { EnvironmentConfig } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, main, OperationError, UsageError, withDefaults } from "./cli";
+import { type CommandSpec, findEnvironment, main, OperationError, UsageError, withDefaults, envOption, dirOption } from "./cli";
 import { TAG_COMMIT, VERSION } from "../lib/patterns";
 
 type Key = "env" | "stack" | "commit" | "dir";
@@ -30,10 +30,10 @@ export const BUILD_PLAN: CommandSpec<Key> = {
     "changed since the commit its current tag names (or that commit is unknown).",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment whose tfvars file names the current images: staging or production" },
+    env: envOption("environment whose tfvars file names the current images"),
     stack: { value: "<stack>", description: "which images: services (phase 1) or gateway (phase 3)" },
     commit: { value: "<sha>", description: "the deploy's commit, to build from", default: "HEAD" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
+    dir: dirOption("holding the tfvars files"),
   },
   exitCodes: {
     failed: "git failed (not in a work tree, or --commit is not a commit)",

@@ -201,6 +201,21 @@ export function main<K extends string>(spec: CommandSpec<K>, action: Action<K>):
 /** The repository's `environments/` folder, where the pipeline's tfvars files live. */
 export const ENVIRONMENTS_DIR = path.join(__dirname, "..", "environments");
 
+/** `--env <env>`: `what` the environment is, then the environments there are. */
+export function envOption(what: string): OptionSpec {
+  return { value: "<env>", description: `${what}: ${ENVIRONMENTS.map((e) => e.name).join(" or ")}` };
+}
+
+/** `--service <name>`: a catalog service, `example` showing which. */
+export function serviceOption(example: string): OptionSpec {
+  return { value: "<name>", description: `catalog service name, e.g. ${example}` };
+}
+
+/** `--dir <folder>`: the folder holding `what`, by default the repository's environments/. */
+export function dirOption(what: string): OptionSpec {
+  return { value: "<folder>", description: `folder ${what}`, default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" };
+}
+
 /** The value of a flag the command cannot do without. */
 export function required<K extends string>(flags: Flags<K>, key: K, allowed: string): string {
   const value = flags[key];

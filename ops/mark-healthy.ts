@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, findService, type Flags, main, UsageError, withDefaults } from "./cli";
+import { type CommandSpec, findEnvironment, findService, type Flags, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { imageFlags, readHealthyImages, writeHealthyImages, type HealthyImage } from "./healthy-images";
 import { COMMIT_SHA, HTTPS_LINK } from "../lib/patterns";
 
@@ -22,12 +22,12 @@ export const MARK_HEALTHY: CommandSpec<Key> = {
     "<dir>/<env>.healthy.json (other services' entries stay). restore-healthy reads it after a failed check.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment: staging or production" },
-    service: { value: "<name>", description: "catalog service name, e.g. gateway" },
+    env: envOption("environment"),
+    service: serviceOption("gateway"),
     tfvars: { value: "<file>", description: "tfvars file the applied plan was made from", defaultLabel: "<dir>/<env>.auto.tfvars" },
     commit: { value: "<sha>", description: "commit the passing apply was planned from (7-40 hex digits)" },
     run: { value: "<url>", description: "https:// URL of the run whose check passed" },
-    dir: { value: "<folder>", description: "folder holding the record", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
+    dir: dirOption("holding the record"),
   },
   exitCodes: {
     failed: "the record could not be written",

@@ -11,7 +11,7 @@ import type { EnvironmentConfig } from "../environments";
 import { tfvarsProblems } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults } from "./cli";
+import { type CommandSpec, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults, envOption, dirOption } from "./cli";
 import { writeAtomically } from "./file-update";
 
 type Key = "env" | "to" | "dir" | "image-check";
@@ -34,9 +34,9 @@ export const ROLLBACK: CommandSpec<Key> = {
     "the pull request, then let the pipeline apply it.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment to roll back: staging or production" },
+    env: envOption("environment to roll back"),
     to: { value: "<git-ref>", description: "commit, tag or branch holding the wanted file, e.g. HEAD~1" },
-    dir: { value: "<folder>", description: "folder (inside a git work tree) holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
+    dir: dirOption("(inside a git work tree) holding the tfvars files"),
     "image-check": { value: "<gcloud|off>", description: "how to check the restored images exist; off skips the check", default: "gcloud" },
   },
   exitCodes: {

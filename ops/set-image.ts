@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from "../environments";
 import { imageProblem, isLatest, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults } from "./cli";
+import { type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
@@ -24,11 +24,11 @@ export const SET_IMAGE: CommandSpec<Key> = {
     "comments, spacing and every other line stay as they are. Prints the change.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment whose tfvars file to edit: staging or production" },
-    service: { value: "<name>", description: "catalog service name, e.g. agent-service or gateway" },
+    env: envOption("environment whose tfvars file to edit"),
+    service: serviceOption("agent-service or gateway"),
     tag: { value: "<tag>", description: "image tag, e.g. v1.0.0-252ad69" },
     digest: { value: "sha256:<64 hex>", description: "image digest, instead of --tag" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" },
+    dir: dirOption("holding the tfvars files"),
   },
   exitCodes: {
     failed: "the file could not be written, or another run held its lock for 30 s",
