@@ -5,7 +5,7 @@ import { GITHUB } from "./environments/github";
 import { validateEnvironments } from "./environments/guards";
 import { environmentSources } from "./environments/sources";
 import { errorLines, synthAllOrNothing } from "./lib/synth";
-import { applyPolicy } from "./policy";
+import { applyPolicy, PolicyPack } from "./policy";
 import { defineEnvironment, loadImages } from "./stacks";
 import { GithubStack } from "./stacks/github-stack";
 
@@ -15,6 +15,8 @@ import { GithubStack } from "./stacks/github-stack";
 process.setSourceMapsEnabled(false);
 
 const DEBUG_FLAG = "MINDMIRROR_DEBUG=1";
+// `cdktf synth` passes the app no arguments, so the listing of every warning is asked for by environment.
+const VERBOSE = process.env.MINDMIRROR_VERBOSE === "1";
 const environmentsDir = path.join(__dirname, "environments");
 
 try {
@@ -26,11 +28,17 @@ try {
   });
   const images = ENVIRONMENTS.map((environment) => loadImages(environment, environmentsDir));
   // cdktf.json's app command runs with CDKTF_OUTDIR set; run by hand, it writes where cdktf would.
-  synthAllOrNothing(process.env.CDKTF_OUTDIR ?? "cdktf.out", (app) => {
-    ENVIRONMENTS.forEach((environment, i) => defineEnvironment(app, { environment, images: images[i] }));
-    new GithubStack(app, "github", { environments: ENVIRONMENTS });
-    applyPolicy(app);
-  });
+  const pack = new PolicyPack();
+  synthAllOrNothing(
+    process.env.CDKTF_OUTDIR ?? "cdktf.out",
+    (app) => {
+      ENVIRONMENTS.forEach((environment, i) => defineEnvironment(app, { environment, images: images[i] }));
+      new GithubStack(app, "github", { environments: ENVIRONMENTS });
+      applyPolicy(app, pack);
+    },
+    // One line per rule and environment; annotations.json keeps every construct path either way.
+    { annotations: VERBOSE ? undefined : (byStack) => pack.summarize(byStack) },
+  );
 } catch (error) {
   for (const line of errorLines(error, { debug: process.env.MINDMIRROR_DEBUG === "1", debugFlag: DEBUG_FLAG })) process.stderr.write(`${line}\n`);
   process.exitCode = 1;

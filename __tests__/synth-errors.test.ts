@@ -147,7 +147,7 @@ describe("synth through main.ts", () => {
         expect.stringMatching(/^gateway-production\/gateway\/service: \[MM-SEC-1\] .*env API_TOKEN is a plain value/),
       ]);
       expect(tree(outdir)).toEqual(before);
-      expect(fs.readdirSync(outdir).sort()).toEqual(["manifest.json", "stacks"]);
+      expect(fs.readdirSync(outdir).sort()).toEqual(["annotations.json", "manifest.json", "stacks"]);
     }, 60_000);
 
     it("replaces what synth writes and keeps the files it does not", async () => {
@@ -158,7 +158,7 @@ describe("synth through main.ts", () => {
       expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
       expect(after["stacks/services-staging/cdk.tf.json"]).toContain('"gpt-4o"');
       expect(before["stacks/services-staging/cdk.tf.json"]).not.toContain('"gpt-4o"');
-      expect(fs.readdirSync(outdir).sort()).toEqual(["manifest.json", "stacks"]);
+      expect(fs.readdirSync(outdir).sort()).toEqual(["annotations.json", "manifest.json", "stacks"]);
     }, 60_000);
   });
 });

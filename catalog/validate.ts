@@ -2,18 +2,10 @@ import { check } from "../lib/errors";
 import { urlEnvName } from "../lib/naming";
 import { BUCKETS } from "./buckets";
 import type { BucketDefinition, ServiceDefinition } from "./types";
+import { BUCKET_BASE, CPU, ENV_VAR_NAME, HEALTH_PATH, IMAGE_NAME, MEMORY, SERVICE_NAME, STORAGE_ROLE } from "../lib/patterns";
 
-const SERVICE_NAME = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
-const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-const CPU = /^(?:[1-8]|[1-9][0-9]{0,3}m)$/;
-const MEMORY = /^[1-9][0-9]*(?:Mi|Gi)$/;
 /** Cloud Run sets these itself and rejects containers that define them. */
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
-/** A bucket's base name; the full name (`{name}-{project}-{env}`) is checked per environment in lib/naming. */
-const BUCKET_BASE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-/** A predefined Cloud Storage role: what a bucket grant may give, nothing outside storage. */
-const STORAGE_ROLE = /^roles\/storage\.[A-Za-z]+$/;
 /** Cloud Run's instance bounds. */
 const MAX_INSTANCES = 1000;
 
@@ -38,7 +30,7 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
     check(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535, `${at}.port`, s.port, "use an integer from 1 to 65535");
     check(s.public !== true || s.healthPath !== undefined, `${at}.healthPath`, s.healthPath, "a public service needs the health path the pipeline checks after each deploy, such as \"/healthcheck\"");
     if (s.healthPath !== undefined) {
-      check(/^\/[\x21-\x7e]*$/.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
+      check(HEALTH_PATH.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
     }
     validateScaling(s, at);
     const used = new Set<string>();
@@ -63,7 +55,7 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
     const envNames = [...Object.keys(s.env), ...s.secretEnv, ...s.calls.map(urlEnvName)];
     const seen = new Set<string>();
     for (const name of envNames) {
-      check(ENV_NAME.test(name), `${at} env`, name, "env names are upper-case letters, digits and underscores");
+      check(ENV_VAR_NAME.test(name), `${at} env`, name, "env names are upper-case letters, digits and underscores");
       check(!RESERVED_ENV.has(name), `${at} env`, name, `Cloud Run sets ${[...RESERVED_ENV].join(", ")} itself; remove it`);
       check(!seen.has(name), `${at} env`, name, "each env name may be set once: as a plain value, a secret, or a called service's URL");
       seen.add(name);
@@ -85,7 +77,6 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
     }
   }
 }
-
 
 function validateScaling(s: ServiceDefinition, at: string): void {
   const { minInstances, maxInstances } = s.scaling ?? {};

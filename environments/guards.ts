@@ -10,6 +10,7 @@ import { Problems } from "../lib/errors";
 import { cloudRunName, serviceAccountId } from "../lib/naming";
 import type { EnvironmentConfig } from "./types";
 import { environmentProblems } from "./validate";
+import { TEMPLATE_SEQUENCE } from "../lib/patterns";
 
 /** State kept in the bucket by something other than an environment (the `github` stack). */
 export interface OtherState {
@@ -34,9 +35,6 @@ export interface GuardOptions {
    */
   readonly otherStates?: readonly OtherState[];
 }
-
-/** Terraform reads these as the start of an interpolation or a directive in any string of its JSON. */
-const TEMPLATE_SEQUENCE = /[$%]\{/;
 
 /**
  * Validates every environment on its own and all of them together, with the

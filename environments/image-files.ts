@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { check } from "../lib/errors";
-import { tfvarsFile } from "../lib/naming";
+import { tfvarsFile, tfvarsPath } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import type { EnvironmentConfig } from "./types";
 import { isEnvironmentName } from "./validate";
@@ -12,7 +12,7 @@ import { isEnvironmentName } from "./validate";
  */
 export function loadImages(env: EnvironmentConfig, dir: string): Map<string, string> {
   check(isEnvironmentName(env.name), "environments.<env>.name", env.name, "use 2-20 lowercase letters or digits, starting with a letter");
-  const label = `environments/${tfvarsFile(env)}`;
+  const label = tfvarsPath(env);
   const file = path.join(dir, tfvarsFile(env));
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   check(stat !== undefined, label, file, "create it with one <service>_image = \"...\" line per deployable");

@@ -1,22 +1,7 @@
 import { Problems } from "../lib/errors";
 import type { EnvironmentConfig, LogLevel } from "./types";
+import { ARTIFACT_REPOSITORY, ENVIRONMENT_NAME, GCS_BUCKET, GCS_LOCATION, GITHUB_ENVIRONMENT, GIT_BRANCH, LABEL_KEY, LABEL_VALUE, NAME_SUFFIX, PATH_SEGMENTS, PROJECT_ID, PROJECT_NUMBER, REGION, SERVICE_ACCOUNT_ID, WORKLOAD_IDENTITY_ID } from "../lib/patterns";
 
-const ENV_NAME = /^[a-z][a-z0-9]{1,19}$/;
-const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const PROJECT_NUMBER = /^[1-9][0-9]{5,18}$/;
-const REGION = /^[a-z]+-[a-z]+[1-9][0-9]?$/;
-/** A conservative subset of git's ref-name rules. */
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]{1,100}$/;
-const SUFFIX = /^(?:-[a-z0-9]+)*$/;
-const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-/** A GCS location as the API reports it: a region, dual-region or multi-region in upper case. */
-const BUCKET_LOCATION = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$/;
-const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
-const REPOSITORY = /^[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const POOL_ID = /^[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
-const LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 const MAX_REVIEWERS = 6;
 
@@ -38,13 +23,13 @@ export function validateEnvironment(env: EnvironmentConfig): void {
 
 /** True when `name` may be an environment name, and so part of a file name (`<name>.auto.tfvars`). */
 export function isEnvironmentName(name: unknown): name is string {
-  return typeof name === "string" && ENV_NAME.test(name);
+  return typeof name === "string" && ENVIRONMENT_NAME.test(name);
 }
 
 /** Records every problem of `env` in `problems`. */
 export function environmentProblems(env: EnvironmentConfig, problems: Problems): void {
   const check = problems.check.bind(problems);
-  check(ENV_NAME.test(env.name), "environments.<env>.name", env.name, "use 2-20 lowercase letters or digits, starting with a letter");
+  check(ENVIRONMENT_NAME.test(env.name), "environments.<env>.name", env.name, "use 2-20 lowercase letters or digits, starting with a letter");
   const f = (field: string) => `environments.${env.name}.${field}`;
   const int = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
 
@@ -52,18 +37,18 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   check(!env.project.id.includes(RESERVED_PROJECT_WORD), f("project.id"), env.project.id, `GCP does not allow "${RESERVED_PROJECT_WORD}" in a project id; use the id the project really has`);
   check(PROJECT_NUMBER.test(env.project.number), f("project.number"), env.project.number, "a GCP project number is 6-19 digits, as a string");
   check(REGION.test(env.region), f("region"), env.region, "use a GCP region such as \"us-east4\" or \"europe-west1\"");
-  check(BRANCH.test(env.branch), f("branch"), env.branch, "use a git branch name such as \"staging\" or \"main\" (no spaces, \"..\", or leading \"-\")");
-  check(SUFFIX.test(env.naming.serviceSuffix), f("naming.serviceSuffix"), env.naming.serviceSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
-  check(SUFFIX.test(env.naming.accountSuffix), f("naming.accountSuffix"), env.naming.accountSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
+  check(GIT_BRANCH.test(env.branch), f("branch"), env.branch, "use a git branch name such as \"staging\" or \"main\" (no spaces, \"..\", or leading \"-\")");
+  check(NAME_SUFFIX.test(env.naming.serviceSuffix), f("naming.serviceSuffix"), env.naming.serviceSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
+  check(NAME_SUFFIX.test(env.naming.accountSuffix), f("naming.accountSuffix"), env.naming.accountSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
 
   check(env.backend.mode === "complete" || env.backend.mode === "partial", f("backend.mode"), env.backend.mode, "use \"complete\" (plain tofu init) or \"partial\" (tofu init -backend-config=<env>.backend.hcl)");
-  check(BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
-  check(PREFIX.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
+  check(GCS_BUCKET.test(env.backend.bucket), f("backend.bucket"), env.backend.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+  check(PATH_SEGMENTS.test(env.backend.prefix), f("backend.prefix"), env.backend.prefix, "use path segments without leading or trailing '/', such as \"envs/staging\"");
   if (env.backend.managedBucket !== undefined) {
     const { location, accessLogs } = env.backend.managedBucket;
-    check(BUCKET_LOCATION.test(location), f("backend.managedBucket.location"), location, "use a GCS location in upper case, such as \"US-EAST4\", \"US\" or \"NAM4\"");
+    check(GCS_LOCATION.test(location), f("backend.managedBucket.location"), location, "use a GCS location in upper case, such as \"US-EAST4\", \"US\" or \"NAM4\"");
     if (accessLogs !== undefined) {
-      check(BUCKET.test(accessLogs.bucket), f("backend.managedBucket.accessLogs.bucket"), accessLogs.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+      check(GCS_BUCKET.test(accessLogs.bucket), f("backend.managedBucket.accessLogs.bucket"), accessLogs.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
       check(
         accessLogs.bucket !== env.backend.bucket,
         f("backend.managedBucket.accessLogs.bucket"),
@@ -71,7 +56,7 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
         "logs go to a bucket of their own: a bucket logging into itself logs its own log writes; use a new name such as \"<project>-tofu-state-logs\"",
       );
       if (accessLogs.prefix !== undefined) {
-        check(PREFIX.test(accessLogs.prefix), f("backend.managedBucket.accessLogs.prefix"), accessLogs.prefix, "use path segments without leading or trailing '/', such as \"tofu-state\"");
+        check(PATH_SEGMENTS.test(accessLogs.prefix), f("backend.managedBucket.accessLogs.prefix"), accessLogs.prefix, "use path segments without leading or trailing '/', such as \"tofu-state\"");
       }
     }
   }
@@ -87,17 +72,17 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   check(int(concurrency, 1, 1000), f("scaling.concurrency"), concurrency, "use an integer from 1 to 1000");
 
   check(REGION.test(env.registry.location), f("registry.location"), env.registry.location, "use a GCP region such as \"us-east4\"");
-  check(REPOSITORY.test(env.registry.repository), f("registry.repository"), env.registry.repository, "an Artifact Registry repository id has lowercase letters, digits and hyphens");
+  check(ARTIFACT_REPOSITORY.test(env.registry.repository), f("registry.repository"), env.registry.repository, "an Artifact Registry repository id has lowercase letters, digits and hyphens");
 
-  check(POOL_ID.test(env.ci.workloadIdentityPool), f("ci.workloadIdentityPool"), env.ci.workloadIdentityPool, "a pool id has 4-32 lowercase letters, digits or hyphens");
-  check(POOL_ID.test(env.ci.workloadIdentityProvider), f("ci.workloadIdentityProvider"), env.ci.workloadIdentityProvider, "a provider id has 4-32 lowercase letters, digits or hyphens");
+  check(WORKLOAD_IDENTITY_ID.test(env.ci.workloadIdentityPool), f("ci.workloadIdentityPool"), env.ci.workloadIdentityPool, "a pool id has 4-32 lowercase letters, digits or hyphens");
+  check(WORKLOAD_IDENTITY_ID.test(env.ci.workloadIdentityProvider), f("ci.workloadIdentityProvider"), env.ci.workloadIdentityProvider, "a provider id has 4-32 lowercase letters, digits or hyphens");
   for (const field of ["workloadIdentityPool", "workloadIdentityProvider"] as const) {
     const id = env.ci[field];
     check(!id.startsWith(RESERVED_POOL_PREFIX), f(`ci.${field}`), id, `the prefix "${RESERVED_POOL_PREFIX}" is reserved by Google; use an id such as "github-pool" or "github-oidc"`);
   }
-  check(ACCOUNT_ID.test(env.ci.deployerAccountId), f("ci.deployerAccountId"), env.ci.deployerAccountId, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(SERVICE_ACCOUNT_ID.test(env.ci.deployerAccountId), f("ci.deployerAccountId"), env.ci.deployerAccountId, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
   const planner = env.ci.plannerAccountId;
-  check(ACCOUNT_ID.test(planner), f("ci.plannerAccountId"), planner, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(SERVICE_ACCOUNT_ID.test(planner), f("ci.plannerAccountId"), planner, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
   check(
     planner !== env.ci.deployerAccountId && planner !== env.ci.builderAccountId,
     f("ci.plannerAccountId"),
@@ -113,7 +98,7 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   check(reviewers <= MAX_REVIEWERS, f("approval reviewers"), reviewers, `GitHub allows at most ${MAX_REVIEWERS} required reviewers per environment`);
   check(int(approval.requiredPullRequestApprovals, 0, 10), f("approval.requiredPullRequestApprovals"), approval.requiredPullRequestApprovals, "use an integer from 0 to 10");
   if (approval.githubEnvironment !== undefined) {
-    check(/^[A-Za-z0-9_.-]{1,255}$/.test(approval.githubEnvironment), f("approval.githubEnvironment"), approval.githubEnvironment, "use letters, digits, '.', '_' or '-'");
+    check(GITHUB_ENVIRONMENT.test(approval.githubEnvironment), f("approval.githubEnvironment"), approval.githubEnvironment, "use letters, digits, '.', '_' or '-'");
   }
 
   // A gate only gates if the jobs that run without it cannot become the deployer.
@@ -135,7 +120,7 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
     );
   }
   if (builder !== undefined) {
-    check(ACCOUNT_ID.test(builder), f("ci.builderAccountId"), builder, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+    check(SERVICE_ACCOUNT_ID.test(builder), f("ci.builderAccountId"), builder, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
     check(
       builder !== env.ci.deployerAccountId,
       f("ci.builderAccountId"),

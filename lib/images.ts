@@ -5,7 +5,8 @@
  */
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "./errors";
-import { imageRepositoryPath } from "./naming";
+import { imageRepositoryPath, imageVariableName, registryUrl, tfvarsPath } from "./naming";
+import { escapeRegExp } from "./patterns";
 
 /**
  * Every tag the pipeline pushes starts with this (`v<VERSION>-<short sha>`),
@@ -27,7 +28,7 @@ const DIGEST = "sha256:[a-f0-9]{64}";
  * `env` must match: this environment's registry, this image, a tag or a digest.
  */
 export function imagePattern(env: EnvironmentConfig, image: string): string {
-  const path = imageRepositoryPath(env, image).replace(/[.]/g, "\\.");
+  const path = escapeRegExp(imageRepositoryPath(env, image));
   return `^${path}(:${TAG}|@${DIGEST})$`;
 }
 
@@ -59,11 +60,58 @@ export function imageFix(env: EnvironmentConfig, image: string, value: string): 
     : imageRule(env, image);
 }
 
+/**
+ * Whether `value` may deploy as image `image` of `env`: undefined when it may,
+ * else the fix, for a message. The one decision synth, the ops commands and
+ * the policy pack share; OpenTofu's variable validation checks the same
+ * pattern (imageCondition).
+ */
+export function imageProblem(env: EnvironmentConfig, image: string, value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return `it is missing; set it in ${tfvarsPath(env)} and ${imageRule(env, image)}`;
+  return isValidImage(env, image, value) ? undefined : imageFix(env, image, value);
+}
+
+/** The image (`agent_service`) a reference in `env`'s registry names, if it is in that registry. */
+export function imageOf(env: EnvironmentConfig, value: string): string | undefined {
+  const prefix = `${registryUrl(env)}/`;
+  return value.startsWith(prefix) ? /^[^:@]*/.exec(value.slice(prefix.length))![0] : undefined;
+}
+
 /** Throws a ConfigError naming the variable unless `value` is acceptable. */
 export function validateImage(env: EnvironmentConfig, variable: string, image: string, value: string | undefined): string {
-  check(value !== undefined && value !== "", `${env.name} image variable ${variable}`, value ?? null, `it is missing; set it in environments/${env.name}.auto.tfvars and ${imageRule(env, image)}`);
-  check(isValidImage(env, image, value as string), `${env.name} image variable ${variable}`, value, imageFix(env, image, value as string));
+  const problem = imageProblem(env, image, value);
+  check(problem === undefined, `${env.name} image variable ${variable}`, value ?? null, problem as string);
   return value as string;
+}
+
+/** What keeps one image variable of a tfvars file from deploying. */
+export type TfvarsProblem =
+  | { readonly kind: "missing"; readonly variable: string; readonly fix: string }
+  | { readonly kind: "invalid"; readonly variable: string; readonly value: string; readonly fix: string }
+  | { readonly kind: "unknown"; readonly variable: string; readonly value: string };
+
+/**
+ * Whether the image values of a tfvars file deploy in `env`: empty when they
+ * do, else, in catalog order, each service whose variable is missing or
+ * invalid, then each variable no service of `services` has. Synth and the ops
+ * commands that write or restore a tfvars file decide with it.
+ */
+export function tfvarsProblems(
+  env: EnvironmentConfig,
+  values: ReadonlyMap<string, string>,
+  services: readonly { readonly name: string; readonly image: string }[],
+): TfvarsProblem[] {
+  const problems: TfvarsProblem[] = [];
+  for (const service of services) {
+    const variable = imageVariableName(service.name);
+    const value = values.get(variable);
+    const fix = imageProblem(env, service.image, value);
+    if (fix === undefined) continue;
+    problems.push(value === undefined ? { kind: "missing", variable, fix } : { kind: "invalid", variable, value, fix });
+  }
+  const known = new Set(services.map((s) => imageVariableName(s.name)));
+  for (const [variable, value] of values) if (!known.has(variable)) problems.push({ kind: "unknown", variable, value });
+  return problems;
 }
 
 /**

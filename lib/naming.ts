@@ -6,18 +6,8 @@
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "./errors";
+import { BUILT_BUCKET_NAME, CLOUD_RUN_NAME, SECRET_ID, SERVICE_ACCOUNT_ID } from "./patterns";
 
-/** Cloud Run: lowercase letters, digits and hyphens, starting with a letter, at most 49 characters. */
-const CLOUD_RUN_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
-/** IAM service-account id: 6-30 characters, lowercase, starting with a letter. */
-const ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-/** Secret Manager secret id. */
-const SECRET_ID = /^[A-Za-z0-9_-]{1,255}$/;
-/**
- * GCS bucket name (without dots): 3-63 lowercase letters, digits, '-' or '_',
- * starting and ending with a letter or digit.
- */
-const BUCKET_NAME = /^[a-z0-9](?:[a-z0-9_-]{1,61})[a-z0-9]$/;
 /** A DNS label is at most 63 characters; Cloud Run's URL host starts with `{name}-{number}`. */
 const DNS_LABEL_MAX = 63;
 
@@ -40,7 +30,7 @@ export function cloudRunName(env: EnvironmentConfig, service: string): string {
 export function serviceAccountId(env: EnvironmentConfig, service: string): string {
   const id = `${service}${env.naming.accountSuffix}`;
   check(
-    ACCOUNT_ID.test(id),
+    SERVICE_ACCOUNT_ID.test(id),
     `service account id of "${service}" in ${env.name}`,
     id,
     "GCP allows 6-30 lowercase letters, digits or hyphens, starting with a letter (shorten the service name or the environment's naming.accountSuffix)",
@@ -70,7 +60,7 @@ export function runtimeAccountEmail(env: EnvironmentConfig, service: string): st
 export function bucketName(env: EnvironmentConfig, bucket: string): string {
   const name = `${bucket}-${env.project.id}-${env.name}`;
   check(
-    BUCKET_NAME.test(name) && !name.startsWith("goog") && !name.includes("google"),
+    BUILT_BUCKET_NAME.test(name) && !name.startsWith("goog") && !name.includes("google"),
     `bucket name of "${bucket}" in ${env.name}`,
     name,
     "GCS allows 3-63 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit, never starting with \"goog\" or containing \"google\" (shorten or rename the catalog bucket)",
@@ -104,9 +94,19 @@ export function backendConfigFile(env: EnvironmentConfig): string {
   return `${env.name}.backend.hcl`;
 }
 
+/** The folder of this project holding the environments and their tfvars files. */
+export const ENVIRONMENTS_FOLDER = "environments";
+/** How every environment's tfvars file ends; OpenTofu loads `*.auto.tfvars` by itself. */
+export const TFVARS_SUFFIX = ".auto.tfvars";
+
 /** The tfvars file the pipeline rewrites, and its copy in each stack folder: `staging.auto.tfvars`. */
 export function tfvarsFile(env: EnvironmentConfig): string {
-  return `${env.name}.auto.tfvars`;
+  return `${env.name}${TFVARS_SUFFIX}`;
+}
+
+/** The tfvars file inside this project, as messages and the workflows name it: `environments/staging.auto.tfvars`. */
+export function tfvarsPath(env: EnvironmentConfig): string {
+  return `${ENVIRONMENTS_FOLDER}/${tfvarsFile(env)}`;
 }
 
 /**

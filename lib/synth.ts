@@ -22,19 +22,38 @@ export class SynthErrors extends Error {
   }
 }
 
+/** An annotation as the manifest holds it; `cdktf synth` prints one line for each. */
+export interface StackAnnotation {
+  readonly constructPath: string;
+  readonly level: string;
+  readonly message: string;
+}
+
 /** The stacks of a manifest and what cdktf recorded about them. */
 interface Manifest {
-  readonly stacks: Record<string, { readonly workingDirectory: string; readonly annotations?: { constructPath: string; level: string; message: string }[] }>;
+  readonly stacks: Record<string, { readonly workingDirectory: string; annotations?: StackAnnotation[] }>;
+}
+
+export interface SynthOptions {
+  /**
+   * Rewrites the annotations of each stack, by stack name, before the manifest
+   * is written: what it returns is what `cdktf synth` prints. Every annotation
+   * as recorded is kept in `annotations.json` beside the manifest.
+   * @default the annotations as recorded
+   */
+  readonly annotations?: (byStack: Readonly<Record<string, readonly StackAnnotation[]>>) => Record<string, readonly StackAnnotation[]>;
 }
 
 const MANIFEST = "manifest.json";
+/** Every annotation of the last synth by stack, each construct path with its own line. */
+export const ANNOTATIONS_FILE = "annotations.json";
 
 /**
  * Builds an app with `define` and synthesizes it into `outdir`, or leaves
  * `outdir` exactly as it was and throws. Throws SynthErrors listing every
  * error annotation and failed validation, one line each.
  */
-export function synthAllOrNothing(outdir: string, define: (app: App) => void): void {
+export function synthAllOrNothing(outdir: string, define: (app: App) => void, options: SynthOptions = {}): void {
   fs.mkdirSync(outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(outdir, ".synth-"));
   try {
@@ -58,6 +77,13 @@ export function synthAllOrNothing(outdir: string, define: (app: App) => void): v
       (stack.annotations ?? []).filter((a) => a.level === AnnotationMetadataEntryType.ERROR).map((a) => `${a.constructPath}: ${oneLine(a.message)}`),
     );
     if (errors.length > 0) throw new SynthErrors(errors);
+    const recorded = Object.fromEntries(Object.entries(manifest.stacks).map(([name, stack]) => [name, stack.annotations ?? []]));
+    fs.writeFileSync(path.join(staging, ANNOTATIONS_FILE), `${JSON.stringify(recorded, null, 2)}\n`);
+    if (options.annotations !== undefined) {
+      const printed = options.annotations(recorded);
+      for (const [name, stack] of Object.entries(manifest.stacks)) stack.annotations = [...(printed[name] ?? [])];
+      fs.writeFileSync(path.join(staging, MANIFEST), JSON.stringify(manifest, null, 2));
+    }
     commit(staging, outdir, manifest);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -86,7 +112,7 @@ function collectStackFailures(app: App): unknown[] {
   return failures;
 }
 
-/** Moves every synthesized file into `outdir`, the manifest last. */
+/** Moves every synthesized file into `outdir`, the annotations, then the manifest last. */
 function commit(staging: string, outdir: string, manifest: Manifest): void {
   for (const stack of Object.values(manifest.stacks)) {
     const from = path.join(staging, stack.workingDirectory);
@@ -98,6 +124,7 @@ function commit(staging: string, outdir: string, manifest: Manifest): void {
     }
     moveFiles(from, to);
   }
+  fs.renameSync(path.join(staging, ANNOTATIONS_FILE), path.join(outdir, ANNOTATIONS_FILE));
   fs.renameSync(path.join(staging, MANIFEST), path.join(outdir, MANIFEST));
 }
 

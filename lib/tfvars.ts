@@ -5,6 +5,7 @@
  */
 
 import { FileError } from "./errors";
+import { TEMPLATE_SEQUENCE } from "./patterns";
 
 const ASSIGNMENT = /^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"((?:[^"\\$%]|\\.|[$%](?!\{))*)"\s*(?:(?:#|\/\/).*)?$/;
 const IGNORED = /^\s*(?:(?:#|\/\/).*)?$/;
@@ -62,7 +63,7 @@ export function setTfvar(text: string, file: string, name: string, value: string
 }
 
 function quote(value: string): string {
-  if (/[$%]\{/.test(value)) throw new FileError(`tfvars value ${JSON.stringify(value)} holds a template sequence; remove \${ or %{`);
+  if (TEMPLATE_SEQUENCE.test(value)) throw new FileError(`tfvars value ${JSON.stringify(value)} holds a template sequence; remove \${ or %{`);
   return JSON.stringify(value);
 }
 

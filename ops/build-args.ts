@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import { SERVICES, servicesOf } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
 import { serviceUrl, serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
-import { type CommandSpec, findEnvironment, main, UsageError } from "./cli";
+import { type CommandSpec, findEnvironment, main, UsageError, envOption } from "./cli";
+import { HTTPS_URL } from "../lib/patterns";
 
 type Key = "env" | "file";
 
@@ -20,20 +21,14 @@ export const BUILD_ARGS: CommandSpec<Key> = {
     "per line in catalog order, for: docker build $(npm run -s build-args -- --env staging --file urls.json) ...",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment the URLs belong to: staging or production" },
-    file: { value: "<path>", description: "JSON file to read", default: "stdin" },
+    env: envOption("environment the URLs belong to"),
+    file: { value: "<path>", description: "JSON file to read", defaultLabel: "stdin" },
   },
   exitCodes: {
     failed: "stdin could not be read",
     usage: "bad flag, or the JSON is malformed, lacks or adds keys, or holds a value that is not the environment's URL of that service",
   },
 };
-
-/**
- * Deliberately narrower than what `new URL` accepts: the list is used unquoted
- * in `$(...)`, so spaces, quotes or glob characters would split or expand.
- */
-const HTTPS_URL = /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~/-]*)?$/;
 
 /** One build arg: the secret's JSON key and the gateway's build-arg name, in catalog order. */
 export function urlBuildArgs(): { readonly service: string; readonly key: string; readonly arg: string }[] {

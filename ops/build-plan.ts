@@ -14,7 +14,8 @@ import type { EnvironmentConfig } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, main, OperationError, UsageError } from "./cli";
+import { type CommandSpec, findEnvironment, main, OperationError, UsageError, withDefaults, envOption, dirOption } from "./cli";
+import { TAG_COMMIT, VERSION } from "../lib/patterns";
 
 type Key = "env" | "stack" | "commit" | "dir";
 
@@ -29,19 +30,16 @@ export const BUILD_PLAN: CommandSpec<Key> = {
     "changed since the commit its current tag names (or that commit is unknown).",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment whose tfvars file names the current images: staging or production" },
+    env: envOption("environment whose tfvars file names the current images"),
     stack: { value: "<stack>", description: "which images: services (phase 1) or gateway (phase 3)" },
     commit: { value: "<sha>", description: "the deploy's commit, to build from", default: "HEAD" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
+    dir: dirOption("holding the tfvars files"),
   },
   exitCodes: {
     failed: "git failed (not in a work tree, or --commit is not a commit)",
     usage: "bad flag, or VERSION is missing or empty",
   },
 };
-
-/** The commit an image tag was built from: `v1.0.0-252ad69` -> `252ad69`. */
-const TAG_COMMIT = /-([0-9a-f]{7,40})$/;
 
 /** One image to build: a row of the build job's matrix. */
 export interface ImageToBuild {
@@ -84,7 +82,7 @@ export function readVersion(root: string): string {
   }
   const version = text.trim();
   if (version === "") throw new UsageError(`VERSION at the repository root (${file}) is empty; write the release version in it, e.g. 1.0.0`);
-  if (!/^[0-9A-Za-z][0-9A-Za-z._-]{0,60}$/.test(version)) {
+  if (!VERSION.test(version)) {
     throw new UsageError(`VERSION ${JSON.stringify(version.slice(0, 40))} is not valid; use letters, digits, '.', '_' or '-', e.g. 1.0.0 (it becomes part of every image tag)`);
   }
   return version;
@@ -143,11 +141,12 @@ export function outputLines(plan: BuildPlan): string[] {
 }
 
 if (require.main === module) {
-  main(BUILD_PLAN, (flags, io) => {
+  main(BUILD_PLAN, (given, io) => {
+    const flags = withDefaults(BUILD_PLAN, given);
     const env = findEnvironment(flags.env);
     const stack = flags.stack;
     if (stack !== "services" && stack !== "gateway") throw new UsageError(`--stack ${JSON.stringify(stack)} is not valid; use services or gateway`);
-    const dir = flags.dir ?? ENVIRONMENTS_DIR;
+    const dir = flags.dir as string;
     const top = git(dir, "rev-parse", "--show-toplevel");
     if (top.code !== 0) throw new OperationError(`--dir ${JSON.stringify(dir)} is not inside a git work tree; run in a checkout of the repository`);
     const file = path.join(dir, tfvarsFile(env));
@@ -157,7 +156,7 @@ if (require.main === module) {
     } catch {
       throw new UsageError(`${file} cannot be read; give --dir the folder holding ${tfvarsFile(env)}`);
     }
-    const plan = planBuilds({ env, stack, root: top.out, commit: flags.commit ?? "HEAD", tfvars, tfvarsName: file });
+    const plan = planBuilds({ env, stack, root: top.out, commit: flags.commit as string, tfvars, tfvarsName: file });
     for (const reason of plan.reasons) io.err(reason);
     for (const line of outputLines(plan)) io.out(line);
   });

@@ -1,9 +1,11 @@
 /**
- * What every ops command shares: flag parsing with `--help`, the exit codes
- * scripts rely on, the one-line error printer, and the lookups of the flags
- * several commands take (`--env`, `--service`).
+ * What every ops command shares: flag parsing with `--help` (node:util
+ * parseArgs under our command specs), the exit codes scripts rely on, the
+ * one-line error printer, and the lookups of the flags several commands take
+ * (`--env`, `--service`).
  */
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { SERVICES, type ServiceDefinition } from "../catalog";
 import { ENVIRONMENTS, type EnvironmentConfig } from "../environments";
 
@@ -34,10 +36,18 @@ export interface OptionSpec {
   /** One line saying what it does. */
   readonly description: string;
   /**
-   * Shown in help; the command applies it.
+   * The value taken when the flag is not given, and shown in help unless
+   * `defaultLabel` says it in words. Written here only: the command applies
+   * it with {@link withDefaults}.
    * @default - none: the flag is required or optional without a default
    */
   readonly default?: string;
+  /**
+   * What help shows as the default, where the value itself would say less
+   * (`the repository's environments/`) or the command works it out (`stdin`).
+   * @default - the `default` value itself
+   */
+  readonly defaultLabel?: string;
 }
 
 /** Everything `--help` prints and the parser accepts. */
@@ -66,45 +76,57 @@ export interface Output {
 /** A command's work on parsed flags; it may return an exit code of its own. */
 export type Action<K extends string> = (flags: Flags<K>, io: Output) => void | number | Promise<void | number>;
 
-/** Parses `argv` (without node and the script); `undefined` means `--help` was asked for. */
+/**
+ * Parses `argv` (without node and the script) with node:util parseArgs into
+ * the flags given; `undefined` means `--help` was asked for. Every flag takes
+ * a value; the first problem, left to right, is a UsageError. Commands take
+ * their defaults with {@link withDefaults}, since they are also called with
+ * flags that never passed through here.
+ */
 export function parseFlags<K extends string>(spec: CommandSpec<K>, argv: readonly string[]): Flags<K> | undefined {
   if (argv.includes("--help") || argv.includes("-h")) return undefined;
   const known = Object.keys(spec.options) as K[];
+  const options = Object.fromEntries(known.map((key) => [key, { type: "string" as const }]));
+  // Not strict: the problems are reported below, in our words, in the order they appear.
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const flags: Partial<Record<K, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i];
-    if (!token.startsWith("--")) {
-      throw new UsageError(`${JSON.stringify(token)} is not an option; use ${knownList(known)}`);
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") throw new UsageError(`-- is not an option of ${spec.name}; use ${knownList(known)}`);
+    if (token.kind === "positional" || !token.rawName.startsWith("--")) {
+      throw new UsageError(`${JSON.stringify(argv[token.index])} is not an option; use ${knownList(known)}`);
     }
-    const eq = token.indexOf("=");
-    const name = token.slice(2, eq === -1 ? undefined : eq);
-    if (!(known as string[]).includes(name)) {
-      throw new UsageError(`--${name} is not an option of ${spec.name}; use ${knownList(known)}`);
+    if (!(known as string[]).includes(token.name)) {
+      throw new UsageError(`--${token.name} is not an option of ${spec.name}; use ${knownList(known)}`);
     }
-    const key = name as K;
-    let value: string;
-    if (eq !== -1) {
-      value = token.slice(eq + 1);
-    } else {
-      // A following flag means the value was forgotten; taking the flag as the value would hide that.
-      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) {
-        throw new UsageError(`--${name} needs a value; use --${name} ${spec.options[key].value}`);
-      }
-      value = argv[++i];
+    const key = token.name as K;
+    // A following flag means the value was forgotten; taking the flag as the value would hide that.
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))) {
+      throw new UsageError(`--${key} needs a value; use --${key} ${spec.options[key].value}`);
     }
     if (flags[key] !== undefined) {
-      throw new UsageError(`--${name} is given twice (${JSON.stringify(flags[key])}, ${JSON.stringify(value)}); give it once`);
+      throw new UsageError(`--${key} is given twice (${JSON.stringify(flags[key])}, ${JSON.stringify(token.value)}); give it once`);
     }
-    flags[key] = value;
+    flags[key] = token.value;
   }
   return flags;
+}
+
+/** `flags` with the spec's default of each flag not given; what a command applies its flags through. */
+export function withDefaults<K extends string>(spec: CommandSpec<K>, flags: Flags<K>): Flags<K> {
+  const filled: Partial<Record<K, string>> = { ...flags };
+  for (const key of Object.keys(spec.options) as K[]) {
+    const fallback = spec.options[key].default;
+    if (filled[key] === undefined && fallback !== undefined) filled[key] = fallback;
+  }
+  return filled;
 }
 
 /** The text `--help` prints. */
 export function helpText<K extends string>(spec: CommandSpec<K>): string {
   const rows: [string, string][] = (Object.keys(spec.options) as K[]).map((key) => {
     const o = spec.options[key];
-    return [`--${key} ${o.value}`, o.default === undefined ? o.description : `${o.description} (default: ${o.default})`];
+    const shown = o.defaultLabel ?? o.default;
+    return [`--${key} ${o.value}`, shown === undefined ? o.description : `${o.description} (default: ${shown})`];
   });
   rows.push(["--help", "print this help and exit"]);
   const width = Math.max(...rows.map(([flag]) => flag.length));
@@ -178,6 +200,21 @@ export function main<K extends string>(spec: CommandSpec<K>, action: Action<K>):
 
 /** The repository's `environments/` folder, where the pipeline's tfvars files live. */
 export const ENVIRONMENTS_DIR = path.join(__dirname, "..", "environments");
+
+/** `--env <env>`: `what` the environment is, then the environments there are. */
+export function envOption(what: string): OptionSpec {
+  return { value: "<env>", description: `${what}: ${ENVIRONMENTS.map((e) => e.name).join(" or ")}` };
+}
+
+/** `--service <name>`: a catalog service, `example` showing which. */
+export function serviceOption(example: string): OptionSpec {
+  return { value: "<name>", description: `catalog service name, e.g. ${example}` };
+}
+
+/** `--dir <folder>`: the folder holding `what`, by default the repository's environments/. */
+export function dirOption(what: string): OptionSpec {
+  return { value: "<folder>", description: `folder ${what}`, default: ENVIRONMENTS_DIR, defaultLabel: "the repository's environments/" };
+}
 
 /** The value of a flag the command cannot do without. */
 export function required<K extends string>(flags: Flags<K>, key: K, allowed: string): string {

@@ -3,7 +3,8 @@
  * gateway's health path until it answers 2xx or the tries run out.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CommandSpec, EXIT, type Flags, main, required, UsageError } from "./cli";
+import { type CommandSpec, EXIT, type Flags, main, required, UsageError, withDefaults } from "./cli";
+import { DURATION, URL_PATH } from "../lib/patterns";
 
 type Key = "url" | "path" | "tries" | "delay" | "timeout";
 
@@ -47,7 +48,6 @@ export interface Attempt {
   readonly elapsedMs: number;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 const MAX_MS = 10 * 60_000;
 
@@ -62,7 +62,8 @@ export function parseDuration(flag: string, value: string, minMs: number): numbe
 }
 
 /** Checks the flags and applies the defaults. */
-export function healthCheckOptions(flags: Flags<Key>): HealthCheckOptions {
+export function healthCheckOptions(given: Flags<Key>): HealthCheckOptions {
+  const flags = withDefaults(HEALTH_CHECK, given);
   const url = required(flags, "url", "give the service's base URL, e.g. --url https://gateway-435339726777.us-east4.run.app");
   let base: URL | undefined;
   try {
@@ -75,11 +76,11 @@ export function healthCheckOptions(flags: Flags<Key>): HealthCheckOptions {
   if (!base || !["http:", "https:"].includes(base.protocol) || base.search || base.hash || base.username || base.password) {
     throw new UsageError(`--url ${JSON.stringify(url)} is not an http(s) base URL; use e.g. https://gateway-435339726777.us-east4.run.app (no user:password@, ? or #)`);
   }
-  const path = flags.path ?? "/health";
-  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*$/.test(path)) {
+  const path = flags.path as string;
+  if (!URL_PATH.test(path)) {
     throw new UsageError(`--path ${JSON.stringify(path)} is not a URL path; use one starting with /, e.g. /health`);
   }
-  const triesText = flags.tries ?? "3";
+  const triesText = flags.tries as string;
   const tries = /^[0-9]{1,3}$/.test(triesText) ? Number(triesText) : NaN;
   if (!(tries >= 1 && tries <= 100)) {
     throw new UsageError(`--tries ${JSON.stringify(triesText)} is not a valid count; use a whole number from 1 to 100`);
@@ -87,8 +88,8 @@ export function healthCheckOptions(flags: Flags<Key>): HealthCheckOptions {
   return {
     target: `${url.replace(/\/+$/, "")}${path}`,
     tries,
-    delayMs: parseDuration("delay", flags.delay ?? "10s", 0),
-    timeoutMs: parseDuration("timeout", flags.timeout ?? "5s", 1),
+    delayMs: parseDuration("delay", flags.delay as string, 0),
+    timeoutMs: parseDuration("timeout", flags.timeout as string, 1),
   };
 }
 

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { imageRule, isValidImage } from "../lib/images";
+import { imageProblem, imageRule } from "../lib/images";
 import { healthyImagesFile, imageRepositoryPath } from "../lib/naming";
 import { OperationError, UsageError } from "./cli";
 
@@ -69,7 +69,9 @@ export function writeHealthyImages(env: EnvironmentConfig, dir: string, images: 
 /** The `--tag` or `--digest` of set-image that yields `image`; throws a UsageError if `image` is not one of the service's images. */
 export function imageFlags(env: EnvironmentConfig, service: ServiceDefinition, image: string, source: string): { tag: string } | { digest: string } {
   const repository = imageRepositoryPath(env, service.image);
-  if (!isValidImage(env, service.image, image)) throw new UsageError(`${source}: ${JSON.stringify(image)} is not an image of ${service.name} (${imageRule(env, service.image)})`);
+  if (imageProblem(env, service.image, image) !== undefined) {
+    throw new UsageError(`${source}: ${JSON.stringify(image)} is not an image of ${service.name} (${imageRule(env, service.image)})`);
+  }
   const rest = image.slice(repository.length);
   return rest.startsWith("@") ? { digest: rest.slice(1) } : { tag: rest.slice(1) };
 }

@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, findService, type Flags, main, UsageError } from "./cli";
+import { type CommandSpec, findEnvironment, findService, type Flags, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { imageFlags, readHealthyImages, writeHealthyImages, type HealthyImage } from "./healthy-images";
+import { COMMIT_SHA, HTTPS_LINK } from "../lib/patterns";
 
 type Key = "env" | "service" | "tfvars" | "commit" | "run" | "dir";
 
@@ -21,12 +22,12 @@ export const MARK_HEALTHY: CommandSpec<Key> = {
     "<dir>/<env>.healthy.json (other services' entries stay). restore-healthy reads it after a failed check.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment: staging or production" },
-    service: { value: "<name>", description: "catalog service name, e.g. gateway" },
-    tfvars: { value: "<file>", description: "tfvars file the applied plan was made from", default: "<dir>/<env>.auto.tfvars" },
+    env: envOption("environment"),
+    service: serviceOption("gateway"),
+    tfvars: { value: "<file>", description: "tfvars file the applied plan was made from", defaultLabel: "<dir>/<env>.auto.tfvars" },
     commit: { value: "<sha>", description: "commit the passing apply was planned from (7-40 hex digits)" },
     run: { value: "<url>", description: "https:// URL of the run whose check passed" },
-    dir: { value: "<folder>", description: "folder holding the record", default: "the repository's environments/" },
+    dir: dirOption("holding the record"),
   },
   exitCodes: {
     failed: "the record could not be written",
@@ -38,11 +39,11 @@ export const MARK_HEALTHY: CommandSpec<Key> = {
 export function markHealthy(flags: Flags<Key>, now: Date = new Date()): { file: string; entry: HealthyImage } {
   const env = findEnvironment(flags.env);
   const service = findService(flags.service);
-  if (flags.commit !== undefined && !/^[0-9a-f]{7,40}$/.test(flags.commit)) {
+  if (flags.commit !== undefined && !COMMIT_SHA.test(flags.commit)) {
     throw new UsageError(`--commit ${JSON.stringify(flags.commit)} is not a commit SHA; use 7-40 lowercase hex digits`);
   }
-  if (flags.run !== undefined && !/^https:\/\/[^\s"']+$/.test(flags.run)) throw new UsageError(`--run ${JSON.stringify(flags.run)} is not an https:// URL; give the run's URL`);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  if (flags.run !== undefined && !HTTPS_LINK.test(flags.run)) throw new UsageError(`--run ${JSON.stringify(flags.run)} is not an https:// URL; give the run's URL`);
+  const dir = withDefaults(MARK_HEALTHY, flags).dir as string;
   const tfvars = flags.tfvars ?? path.join(dir, tfvarsFile(env));
   let text: string;
   try {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import type { EnvironmentConfig } from "../environments";
 import { stackName, type StackKind } from "../lib/naming";
 import { ALLOW_DESTROY_LABEL, classifyPlan, PlanFormatError, planVerdict, renderPlanSummary } from "../lib/plan";
-import { type CommandSpec, EXIT, findEnvironment, type Flags, main, required, UsageError } from "./cli";
+import { type CommandSpec, EXIT, findEnvironment, type Flags, main, required, UsageError, envOption } from "./cli";
 
 type Key = "env" | "stack" | "file" | "allow";
 
@@ -24,9 +24,9 @@ export const PLAN_SUMMARY: CommandSpec<Key> = {
     `Where the environment sets deletionProtection, such a plan fails unless --allow ${ALLOW_DESTROY_LABEL} is given.`,
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment the plan belongs to: staging or production" },
+    env: envOption("environment the plan belongs to"),
     stack: { value: "<stack>", description: "stack the plan is of, e.g. services-production (the summary's heading)" },
-    file: { value: "<path>", description: "plan JSON to read", default: "stdin" },
+    file: { value: "<path>", description: "plan JSON to read", defaultLabel: "stdin" },
     allow: { value: "<label>", description: `${ALLOW_DESTROY_LABEL}, when the pull request carries that label` },
   },
   exitCodes: {

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, findService, type Flags, main, OperationError } from "./cli";
+import { type CommandSpec, findEnvironment, findService, type Flags, main, OperationError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { healthyImagesPath, imageFlags, readHealthyImages, type HealthyImage } from "./healthy-images";
 import { describeChange, setImageInFile, type ImageChange } from "./set-image";
 
@@ -23,9 +23,9 @@ export const RESTORE_HEALTHY: CommandSpec<Key> = {
     "where that image passed. Commits nothing.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment: staging or production" },
-    service: { value: "<name>", description: "catalog service name, e.g. gateway" },
-    dir: { value: "<folder>", description: "folder holding the tfvars file and the record", default: "the repository's environments/" },
+    env: envOption("environment"),
+    service: serviceOption("gateway"),
+    dir: dirOption("holding the tfvars file and the record"),
   },
   exitCodes: {
     failed: "no image of the service has passed a health check yet, or the tfvars file already names it (nothing to roll back to), or the file could not be written",
@@ -37,7 +37,7 @@ export const RESTORE_HEALTHY: CommandSpec<Key> = {
 export function restoreHealthy(flags: Flags<Key>): { change: ImageChange; healthy: HealthyImage } {
   const env = findEnvironment(flags.env);
   const service = findService(flags.service);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const dir = withDefaults(RESTORE_HEALTHY, flags).dir as string;
   const record = healthyImagesPath(env, dir);
   const healthy = readHealthyImages(env, dir)[service.name];
   if (healthy === undefined) {

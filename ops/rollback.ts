@@ -8,10 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICES } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { imageFix, isValidImage } from "../lib/images";
+import { tfvarsProblems } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, ENVIRONMENTS_DIR, findEnvironment, type Flags, main, OperationError, required, UsageError } from "./cli";
+import { type CommandSpec, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults, envOption, dirOption } from "./cli";
 import { writeAtomically } from "./file-update";
 
 type Key = "env" | "to" | "dir" | "image-check";
@@ -34,9 +34,9 @@ export const ROLLBACK: CommandSpec<Key> = {
     "the pull request, then let the pipeline apply it.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment to roll back: staging or production" },
+    env: envOption("environment to roll back"),
     to: { value: "<git-ref>", description: "commit, tag or branch holding the wanted file, e.g. HEAD~1" },
-    dir: { value: "<folder>", description: "folder (inside a git work tree) holding the tfvars files", default: "the repository's environments/" },
+    dir: dirOption("(inside a git work tree) holding the tfvars files"),
     "image-check": { value: "<gcloud|off>", description: "how to check the restored images exist; off skips the check", default: "gcloud" },
   },
   exitCodes: {
@@ -73,15 +73,11 @@ export interface RollbackResult {
  */
 export function checkImages(env: EnvironmentConfig, text: string, file: string): Map<string, string> {
   const values = readTfvars(text, file);
-  const problems: string[] = [];
-  for (const service of SERVICES) {
-    const variable = imageVariableName(service.name);
-    const value = values.get(variable);
-    if (value === undefined) problems.push(`${variable} is missing`);
-    else if (!isValidImage(env, service.image, value)) problems.push(`${variable} ${JSON.stringify(value)} is not valid (${imageFix(env, service.image, value)})`);
-  }
-  const known = new Set(SERVICES.map((s) => imageVariableName(s.name)));
-  for (const name of values.keys()) if (!known.has(name)) problems.push(`${name} is not an image variable of any service`);
+  const problems = tfvarsProblems(env, values, SERVICES).map((p) => {
+    if (p.kind === "missing") return `${p.variable} is missing`;
+    if (p.kind === "invalid") return `${p.variable} ${JSON.stringify(p.value)} is not valid (${p.fix})`;
+    return `${p.variable} is not an image variable of any service`;
+  });
   if (problems.length) throw new Error(`${file}: ${problems.join("; ")}`);
   return values;
 }
@@ -120,7 +116,7 @@ function gcloudDescribe(gcloud: string, reference: string): boolean {
 
 /** The lookup `--image-check` names. */
 function lookupOf(flags: Flags<Key>, lookup: ImageLookup | undefined): ImageLookup | undefined {
-  const mode = flags["image-check"] ?? "gcloud";
+  const mode = withDefaults(ROLLBACK, flags)["image-check"];
   if (mode === "off") return undefined;
   if (mode !== "gcloud") throw new UsageError(`--image-check ${JSON.stringify(mode)} is not a mode; use gcloud or off`);
   return lookup ?? gcloudImageLookup();
@@ -136,7 +132,7 @@ export function rollback(flags: Flags<Key>, lookup?: ImageLookup): RollbackResul
   const ref = required(flags, "to", "give the commit to restore from, e.g. --to HEAD~1");
   // Git would read a ref starting with "-" as an option.
   if (ref === "" || ref.startsWith("-")) throw new UsageError(`--to ${JSON.stringify(ref)} is not a git ref; use a commit, tag or branch, e.g. HEAD~1`);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const dir = withDefaults(ROLLBACK, flags).dir as string;
   if (!fs.existsSync(dir)) throw new UsageError(`--dir ${JSON.stringify(dir)} does not exist; point it at the folder holding ${tfvarsFile(env)}`);
   const name = tfvarsFile(env);
   let prefix: string;

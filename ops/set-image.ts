@@ -7,10 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { isLatest, isValidImage, RELEASE_TAG_PREFIX } from "../lib/images";
+import { imageProblem, isLatest, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { type Action, ENVIRONMENTS_DIR, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError } from "./cli";
+import { type Action, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
@@ -24,11 +24,11 @@ export const SET_IMAGE: CommandSpec<Key> = {
     "comments, spacing and every other line stay as they are. Prints the change.",
   ].join("\n"),
   options: {
-    env: { value: "<env>", description: "environment whose tfvars file to edit: staging or production" },
-    service: { value: "<name>", description: "catalog service name, e.g. agent-service or gateway" },
+    env: envOption("environment whose tfvars file to edit"),
+    service: serviceOption("agent-service or gateway"),
     tag: { value: "<tag>", description: "image tag, e.g. v1.0.0-252ad69" },
     digest: { value: "sha256:<64 hex>", description: "image digest, instead of --tag" },
-    dir: { value: "<folder>", description: "folder holding the tfvars files", default: "the repository's environments/" },
+    dir: dirOption("holding the tfvars files"),
   },
   exitCodes: {
     failed: "the file could not be written, or another run held its lock for 30 s",
@@ -80,7 +80,7 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
     if (isLatest(value)) {
       throw new UsageError(`--tag "latest" is not allowed; it does not say which build runs, and the registry's cleanup does not keep it: give the release tag the build pushed (e.g. v1.0.0-252ad69)`);
     }
-    if (!isValidImage(env, service.image, value)) {
+    if (imageProblem(env, service.image, value) !== undefined) {
       throw new UsageError(
         `--tag ${JSON.stringify(tag)} is not a valid image tag; use a release tag: "${RELEASE_TAG_PREFIX}" then up to 127 letters, digits, "_", "." or "-" (e.g. v1.0.0-252ad69)`,
       );
@@ -89,7 +89,7 @@ function imageReference(env: EnvironmentConfig, service: ServiceDefinition, tag?
   }
   if (digest !== undefined) {
     const value = `${repository}@${digest}`;
-    if (!isValidImage(env, service.image, value)) {
+    if (imageProblem(env, service.image, value) !== undefined) {
       throw new UsageError(`--digest ${JSON.stringify(digest)} is not an image digest; use sha256: followed by 64 lowercase hex digits`);
     }
     return value;
@@ -121,7 +121,7 @@ export function setImage(text: string, file: string, target: ImageTarget): { tex
  */
 export function setImageInFile(flags: Flags<Key>, lock: LockOptions = {}): ImageChange {
   const target = resolveImage(flags);
-  const dir = flags.dir ?? ENVIRONMENTS_DIR;
+  const dir = withDefaults(SET_IMAGE, flags).dir as string;
   const name = tfvarsFile(target.env);
   const file = path.join(dir, name);
   const stat = fs.statSync(file, { throwIfNoEntry: false });

@@ -3,7 +3,7 @@
  * `applyPolicy(app)` after the stacks are defined; `suppress(construct, id, reason)`
  * for a written exception.
  */
-export { applyPolicy, formatFinding, PolicyPack } from "./pack";
+export { applyPolicy, formatFinding, PolicyPack, type ManifestAnnotation, type ReportedFinding } from "./pack";
 export { MINDMIRROR_RULES } from "./rules";
 export { MIN_REASON_LENGTH, suppress, suppressionOf, type Suppression } from "./suppressions";
 export type { Finding, PolicyRule, Severity } from "./types";

@@ -24,6 +24,12 @@ export interface PolicyRule {
   /** How to fix a finding. */
   readonly fix: string;
   /**
+   * The one line synth prints for the warnings of this rule in one
+   * environment, given what each found, e.g. `7 backends invokable by allUsers (…)`.
+   * @default "<count> findings: <description>"
+   */
+  readonly summary?: (found: readonly string[]) => string;
+  /**
    * Findings on `node`; empty when `node` complies or the rule does not apply
    * to it. Reads the construct tree only: never changes it.
    */

@@ -1,6 +1,8 @@
 import type { Construct } from "constructs";
 import { check } from "../lib/errors";
-import { tfvarsFile } from "../lib/naming";
+import { SERVICES } from "../catalog";
+import { tfvarsProblems } from "../lib/images";
+import { imageVariableName, tfvarsPath } from "../lib/naming";
 import { FoundationStack } from "./foundation-stack";
 import { GatewayStack } from "./gateway-stack";
 import { ServicesStack } from "./services-stack";
@@ -30,14 +32,11 @@ export function defineEnvironment(scope: Construct, props: DeploymentStackProps)
   const gateway = new GatewayStack(scope, props);
   gateway.addDependency(services);
 
-  const declared = new Set([...services.imageVariables, ...gateway.imageVariables]);
-  for (const name of props.images.keys()) {
-    check(
-      declared.has(name),
-      `environments/${tfvarsFile(props.environment)}`,
-      name,
-      `no stack declares this variable; use one of ${[...declared].sort().join(", ")}`,
-    );
+  const declared = [...services.imageVariables, ...gateway.imageVariables];
+  const deployed = (props.catalog ?? SERVICES).filter((s) => declared.includes(imageVariableName(s.name)));
+  for (const problem of tfvarsProblems(props.environment, props.images, deployed)) {
+    // The stacks have checked each value they declare; what is left is a variable none declares.
+    check(problem.kind !== "unknown", tfvarsPath(props.environment), problem.variable, `no stack declares this variable; use one of ${[...declared].sort().join(", ")}`);
   }
   return { foundation, services, gateway };
 }

@@ -1,7 +1,7 @@
 /** Names, triggers and conditions shared by the phase workflows of one environment. */
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
-import type { GithubEnvironmentNames } from "../lib/naming";
+import { ENVIRONMENTS_FOLDER, TFVARS_SUFFIX, type GithubEnvironmentNames } from "../lib/naming";
 import type { Concurrency, Triggers } from "./model";
 
 /** The phases, in order. */
@@ -60,7 +60,7 @@ export function imageUpdateConcurrency(env: EnvironmentConfig): Concurrency {
  * ask for new ones.
  */
 export function tfvarsGlob(github: GithubConfig): string {
-  return `${github.infraDirectory}/environments/*.auto.tfvars`;
+  return `${github.infraDirectory}/${ENVIRONMENTS_FOLDER}/*${TFVARS_SUFFIX}`;
 }
 
 /** What every phase of one environment is generated from. */

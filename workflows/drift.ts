@@ -9,7 +9,7 @@
  */
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
-import { PIPELINE_LABELS } from "../constructs/github/settings";
+import { PIPELINE_LABELS } from "../lib/github";
 import { backendConfigFile, githubEnvironmentNames, stackName, type StackKind } from "../lib/naming";
 import { stepOutputs, type Job, type Step, type WorkflowFile } from "./model";
 import { planSummaryCommand } from "./plan-summary";

@@ -13,7 +13,7 @@
  *   names the image that served before and the last good ref to roll back to.
  */
 import type { ServiceDefinition } from "../catalog";
-import { ACTIONS_VARIABLES } from "../constructs/github/settings";
+import { ACTIONS_VARIABLES } from "../lib/github";
 import { cloudRunName, healthyImagesFile, urlOutputName } from "../lib/naming";
 import { imageUpdateConcurrency, phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWorkflowName, type Context } from "./context";
 import { stepOutputs, type Job, type Step } from "./model";

@@ -4,7 +4,7 @@
  * file differs from what this produces.
  */
 import { SERVICES, type ServiceDefinition } from "../catalog";
-import { validateGithub, validateImages } from "../constructs/github/validate";
+import { validateGithub, validateImages } from "../environments/github-validate";
 import { ENVIRONMENTS } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";

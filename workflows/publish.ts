@@ -5,15 +5,15 @@
  * The build phases (new images) and the rollback (earlier images) publish
  * through these same helpers, so both paths take the same route to an apply.
  */
-import { PIPELINE_LABELS } from "../constructs/github/settings";
-import { tfvarsFile } from "../lib/naming";
+import { PIPELINE_LABELS } from "../lib/github";
+import * as naming from "../lib/naming";
 import type { Context } from "./context";
 import type { Permissions, Step } from "./model";
 import { ACTIONS, SECRETS } from "./toolchain";
 
 /** The environment's tfvars file, relative to the repository root: `infra/environments/staging.auto.tfvars`. */
 export function tfvarsPath(ctx: Context): string {
-  return `${ctx.infra}/environments/${tfvarsFile(ctx.env)}`;
+  return `${ctx.infra}/${naming.tfvarsPath(ctx.env)}`;
 }
 
 /** Labels of an image-update pull request: `deployment,<env>` (and `gateway` for the gateway's). */

@@ -1,4 +1,4 @@
-import { PULL_REQUEST_CHECK } from "../constructs/github/settings";
+import { PULL_REQUEST_CHECK } from "../lib/github";
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { ALLOW_DESTROY_LABEL } from "../lib/plan";

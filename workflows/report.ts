@@ -1,5 +1,5 @@
 /** The jobs that open issues when a phase fails, and when an approved apply succeeds. */
-import { PIPELINE_LABELS } from "../constructs/github/settings";
+import { PIPELINE_LABELS } from "../lib/github";
 import { rollbackWorkflowName, type Context } from "./context";
 import type { Job, Step } from "./model";
 import { openIssue, RUN_URL } from "./steps";

@@ -2,7 +2,7 @@
  * Steps shared by the generated workflows. Each takes what differs as
  * arguments; nothing here knows an environment's name.
  */
-import { ACTIONS_VARIABLES } from "../constructs/github/settings";
+import { ACTIONS_VARIABLES } from "../lib/github";
 import type { Step } from "./model";
 import { ACTIONS, TOOLCHAIN } from "./toolchain";
 

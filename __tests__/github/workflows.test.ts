@@ -4,12 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { actionsVariables, deploymentBranches } from "../../constructs/github/settings";
+import { actionsVariables, deploymentBranches } from "../../lib/github";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
-import { PULL_REQUEST_CHECK } from "../../constructs/github/settings";
+import { PULL_REQUEST_CHECK } from "../../lib/github";
 import {
   ACTION_PINS,
   checkCredentialedInstalls,

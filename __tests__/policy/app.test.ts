@@ -77,19 +77,42 @@ describe("the real app under the policy pack", () => {
     expect(errors.every((a) => a.message.startsWith("[MM-IAM-2] "))).toBe(true);
   });
 
-  it("is wired into main.ts: cdktf synth lists the warnings in the manifest it prints from", () => {
+  /** Runs main.ts as `cdktf synth` does and returns what its manifest prints and what annotations.json keeps. */
+  function synthMain(env: Record<string, string> = {}): { printed: { constructPath: string; level: string; message: string }[]; kept: { constructPath: string; level: string; message: string }[] } {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-main-"));
     dirs.push(outdir);
     const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
     // As the CLI runs the app: it prints the annotations itself and fails on errors.
-    execFileSync(command, args, { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true" }, stdio: "pipe" });
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
-      stacks: Record<string, { annotations: { level: string; message: string }[] }>;
-    };
-    const all = Object.values(manifest.stacks).flatMap((s) => s.annotations);
-    expect(all.filter((a) => a.level === "@cdktf/error")).toEqual([]);
-    expect(all.filter((a) => a.message.startsWith("[MM-IAM-1] ")).map((a) => a.level)).toEqual(
-      Array(ENVIRONMENTS.length * BACKENDS.length).fill("@cdktf/warn"),
+    execFileSync(command, args, { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true", ...env }, stdio: "pipe" });
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(outdir, file), "utf8"));
+    const manifest = read("manifest.json") as { stacks: Record<string, { annotations: { constructPath: string; level: string; message: string }[] }> };
+    const kept = read("annotations.json") as Record<string, { constructPath: string; level: string; message: string }[]>;
+    return { printed: Object.values(manifest.stacks).flatMap((s) => s.annotations), kept: Object.values(kept).flat() };
+  }
+
+  const publicBindings = () =>
+    ENVIRONMENTS.flatMap((env) => BACKENDS.map((s) => `services-${env.name}/${s.name}/invoker-public/binding`));
+
+  it("is wired into main.ts: cdktf synth prints one MM-IAM-1 line per environment, annotations.json keeps every construct path", () => {
+    const { printed, kept } = synthMain();
+    expect(printed.filter((a) => a.level === "@cdktf/error")).toEqual([]);
+    expect(printed.filter((a) => /MM-IAM-1/.test(a.message))).toEqual(
+      expect.arrayContaining(ENVIRONMENTS.map((env) => ({
+        constructPath: `services-${env.name}`,
+        level: "@cdktf/warn",
+        message: `MM-IAM-1 warning, ${env.name}: ${BACKENDS.length} backends invokable by allUsers (invoker.unauthenticatedBackends; README "Service-to-service authentication")`,
+      }))),
     );
+    expect(printed.filter((a) => /MM-IAM-1/.test(a.message))).toHaveLength(ENVIRONMENTS.length);
+    expect(printed.filter((a) => !/MM-IAM-1/.test(a.message)).map((a) => a.constructPath).sort()).toEqual(idsWarnings().map((a) => a.path).sort());
+    const findings = kept.filter((a) => a.message.startsWith("[MM-IAM-1] "));
+    expect(findings.map((a) => a.level)).toEqual(Array(ENVIRONMENTS.length * BACKENDS.length).fill("@cdktf/warn"));
+    expect(findings.map((a) => a.constructPath).sort()).toEqual(publicBindings().sort());
+  });
+
+  it("prints every finding on its own line with MINDMIRROR_VERBOSE=1", () => {
+    const { printed, kept } = synthMain({ MINDMIRROR_VERBOSE: "1" });
+    expect(printed).toEqual(kept);
+    expect(printed.filter((a) => a.message.startsWith("[MM-IAM-1] ")).map((a) => a.constructPath).sort()).toEqual(publicBindings().sort());
   });
 });

@@ -5,7 +5,8 @@ import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { staging } from "../../environments";
 import { App, Aspects, Testing } from "../../lib/cdk";
 import { applyPolicy, formatFinding, MINDMIRROR_RULES, PolicyPack } from "../../policy";
-import { RUN_MAX_INSTANCES } from "../../policy/rules";
+import { PROD_NO_FORCE_DESTROY, RUN_MAX_INSTANCES } from "../../policy/rules";
+import type { PolicyRule } from "../../policy/types";
 import { annotationsOf, compliantService, LOCKED, policyStack, TestStack } from "./helpers";
 
 /** A stack with one uncapped service: exactly one MM-RUN-3 error. */
@@ -91,6 +92,41 @@ describe("policy pack", () => {
       Testing.synth(stack);
     }
     expect(annotationsOf(app).map((a) => a.path)).toEqual(["foundation-staging/api", "services-staging/api"]);
+  });
+
+  it("folds its warnings into one line per rule and environment, keeping errors and other annotations", () => {
+    const pack = new PolicyPack();
+    const stack = new TestStack(Testing.app(), staging);
+    for (const id of ["a", "b"]) new StorageBucket(stack, id, { name: id, location: "US", forceDestroy: true });
+    compliantService(stack, "api", { maxInstanceCount: null });
+    applyPolicy(stack, pack);
+    Testing.synth(stack);
+    const LEVEL = { error: "@cdktf/error", warning: "@cdktf/warn", info: "@cdktf/info" };
+    const recorded = annotationsOf(stack).map((a) => ({ constructPath: a.path, level: LEVEL[a.level], message: a.message }));
+    const other = { constructPath: "foundation-staging/x", level: "@cdktf/warn", message: "not a policy finding" };
+    expect(recorded.map((a) => a.level).sort()).toEqual(["@cdktf/error", "@cdktf/warn", "@cdktf/warn"]);
+    expect(pack.summarize({ "foundation-staging": [...recorded, other] })).toEqual({
+      "foundation-staging": [
+        { constructPath: "foundation-staging", level: "@cdktf/warn", message: `MM-PROD-2 warning, staging: 2 findings: ${PROD_NO_FORCE_DESTROY.description}` },
+        recorded.find((a) => a.level === "@cdktf/error"),
+        other,
+      ],
+    });
+  });
+
+  it("re-raises a rule that throws with its id and the construct path", () => {
+    const broken: PolicyRule = {
+      ...RUN_MAX_INSTANCES,
+      id: "MM-RUN-9",
+      check: (node) => {
+        if (node.node.id === "api") throw new TypeError("cannot read properties of undefined (reading 'scaling')");
+        return [];
+      },
+    };
+    const stack = new TestStack(Testing.app(), LOCKED);
+    compliantService(stack, "api");
+    applyPolicy(stack, new PolicyPack([broken]));
+    expect(() => Testing.synth(stack)).toThrow(/^\[MM-RUN-9\] rule failed on foundation-staging\/api: cannot read properties of undefined \(reading 'scaling'\)$/);
   });
 
   it("fails if applied before any stack exists", () => {

@@ -224,7 +224,12 @@ describe("MM-IMG-1 registry", () => {
       const tag = new TerraformVariable(s, "tag", { type: "string" });
       compliantService(s, "api", { image: `${REGISTRY}/app:${tag.stringValue}` });
     };
-    expect(found("MM-IMG-1", build)).toEqual([["error", `image ${REGISTRY}/app:\${var.tag} is not in ${REGISTRY}/`]]);
+    expect(found("MM-IMG-1", build)).toEqual([
+      [
+        "error",
+        `image ${REGISTRY}/app:\${var.tag} is not deployable in staging (use ${REGISTRY}/app:<tag> or ${REGISTRY}/app@sha256:<64 hex digits>, where <tag> is a release tag starting with "v" (e.g. v1.0.0-252ad69))`,
+      ],
+    ]);
   });
 
 });

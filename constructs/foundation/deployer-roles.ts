@@ -12,6 +12,7 @@
  * here is a role the pipeline gains: the foundation tests compare both lists
  * with literal copies, so every change to them is a visible test change too.
  */
+import { CLOUD_RUN_NAME } from "../../lib/patterns";
 
 /** Where a deployer role is granted. Each scope is bound by the CiAccount construct. */
 export type DeployerScope =
@@ -51,9 +52,6 @@ export interface DeployerRole {
   /** What in the pipeline needs it, and why nothing narrower does. */
   readonly why: string;
 }
-
-/** Cloud Run names as lib/naming builds them; also keeps a quote out of the CEL expression. */
-const CLOUD_RUN_NAME = /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/;
 
 /**
  * CEL condition admitting the named Cloud Run services and anything that is

@@ -7,6 +7,7 @@ import { Annotations } from "../../lib/cdk";
 import { check } from "../../lib/errors";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
 import { importExisting } from "../import-existing";
+import { GITHUB_ENVIRONMENT, GITHUB_REPOSITORY } from "../../lib/patterns";
 
 /** GitHub Actions' OIDC token issuer. */
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -35,11 +36,6 @@ export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
   "attribute.actor": "assertion.actor",
 };
 
-/** GitHub owner and repository names; also keeps a quote out of the CEL expression. */
-const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-/** GitHub environment names, as environments/validate.ts allows them. */
-const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
-
 /**
  * The CEL condition a GitHub token must meet to be exchanged at all: it comes
  * from this repository (by name, and by the numeric repository and owner ids
@@ -50,8 +46,8 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
  * decided by the accounts' own bindings, per GitHub environment.
  */
 export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
-  check(GITHUB_NAME.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
-  check(GITHUB_NAME.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
+  check(GITHUB_REPOSITORY.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
+  check(GITHUB_REPOSITORY.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
   const ids =
     github.ids === undefined
       ? ""

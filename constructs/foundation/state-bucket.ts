@@ -4,9 +4,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
 import { importExisting } from "../import-existing";
-
-/** A state prefix as environments/validate.ts allows it; also keeps a quote out of the CEL expression. */
-const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+import { PATH_SEGMENTS } from "../../lib/patterns";
 
 /**
  * CEL condition admitting the objects under `prefixes` of `bucket` and the
@@ -19,7 +17,7 @@ export function statePrefixCondition(bucket: string, prefixes: readonly string[]
   check(prefixes.length > 0, "state prefixes", prefixes, "grant at least one prefix");
   const clauses: string[] = [];
   for (const prefix of prefixes) {
-    check(PREFIX.test(prefix), "state prefix", prefix, "use path segments without leading or trailing '/', such as \"envs/staging/services\"");
+    check(PATH_SEGMENTS.test(prefix), "state prefix", prefix, "use path segments without leading or trailing '/', such as \"envs/staging/services\"");
     const folder = JSON.stringify(`${prefix}/`);
     clauses.push(
       `resource.name.startsWith(${JSON.stringify(`projects/_/buckets/${bucket}/objects/${prefix}/`)})`,

@@ -1,7 +1,7 @@
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { Construct } from "constructs";
 import { check } from "../../lib/errors";
-import { addressPart } from "./settings";
+import { addressPart } from "../../lib/github";
 
 export interface BranchRulesetProps {
   /** Repository the ruleset belongs to. */

@@ -7,7 +7,7 @@ import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Annotations, TerraformStack, Token } from "../../lib/cdk";
 import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
-import { actionsVariables, addressPart, deploymentBranches } from "./settings";
+import { actionsVariables, addressPart, deploymentBranches } from "../../lib/github";
 
 export interface DeployEnvironmentProps {
   /** The deployment environment whose GitHub side this is. */

@@ -1,7 +1,7 @@
 import { IssueLabel } from "@cdktf/provider-github/lib/issue-label";
 import { Construct } from "constructs";
 import type { IssueLabelConfig } from "../../environments/github";
-import { addressPart } from "./settings";
+import { addressPart } from "../../lib/github";
 
 export interface IssueLabelsProps {
   /** Repository the labels belong to. */

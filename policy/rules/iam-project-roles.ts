@@ -3,11 +3,10 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import type { IConstruct } from "constructs";
 import { attributesOf } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
+import { SERVICE_ACCOUNT_MEMBER } from "../../lib/patterns";
 
 /** Roles that, project-wide, reach every secret or every resource. */
 const FORBIDDEN_ROLES = ["roles/owner", "roles/editor", "roles/secretmanager.secretAccessor"];
-/** A service-account member, written out or as a reference to a `google_service_account`. */
-const SERVICE_ACCOUNT = /^serviceAccount:|\$\{(data\.)?google_service_account\./;
 
 /** MM-IAM-2: service accounts get narrow roles on resources, not broad roles on the project. */
 export const IAM_PROJECT_ROLES: PolicyRule = {
@@ -20,7 +19,7 @@ export const IAM_PROJECT_ROLES: PolicyRule = {
     const { role, member, members, project } = attributesOf(node);
     if (!FORBIDDEN_ROLES.includes(role)) return [];
     return ((members ?? [member]) as string[])
-      .filter((m) => SERVICE_ACCOUNT.test(m))
+      .filter((m) => SERVICE_ACCOUNT_MEMBER.test(m))
       .map((m) => `${m} has ${role} on project ${project ?? "(provider default)"}`);
   },
 };

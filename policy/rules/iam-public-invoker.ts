@@ -12,6 +12,11 @@ export const IAM_PUBLIC_INVOKER: PolicyRule = {
   description: "only a service marked public in the catalog may be invoked by allUsers or allAuthenticatedUsers",
   severity: "error",
   fix: "grant the callers' service accounts instead (grantInvoke), or set `public: true` on the service's catalog entry if it must be open to the internet",
+  summary(found) {
+    const members = PUBLIC_MEMBERS.filter((member) => found.some((f) => f.split(" may invoke ")[0].split(" and ").includes(member)));
+    const noun = found.length === 1 ? "backend" : "backends";
+    return `${found.length} ${noun} invokable by ${members.join(" or ")} (invoker.unauthenticatedBackends; README "Service-to-service authentication")`;
+  },
   check(node: IConstruct): Finding[] {
     if (!(node instanceof CloudRunV2ServiceIamMember || node instanceof CloudRunV2ServiceIamBinding)) return [];
     const attributes = attributesOf(node);

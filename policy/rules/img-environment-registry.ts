@@ -1,9 +1,11 @@
 import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-service";
 import type { IConstruct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
+import { imageOf, imageProblem } from "../../lib/images";
 import { registryUrl } from "../../lib/naming";
 import { attributesOf, containersOf, environmentOf, variablePatterns } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
+import { escapeRegExp, VARIABLE_REFERENCE } from "../../lib/patterns";
 
 /**
  * Whether `pattern` has a `|` outside any group or character class: an
@@ -26,7 +28,7 @@ function hasTopLevelAlternation(pattern: string): boolean {
 
 /** Whether every string `pattern` matches starts with `<registry>/`: anchored there, with no top-level alternative. */
 function pinsRegistry(pattern: string, env: EnvironmentConfig): boolean {
-  const anchor = `^${`${registryUrl(env)}/`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+  const anchor = `^${escapeRegExp(`${registryUrl(env)}/`)}`;
   try {
     new RegExp(pattern);
   } catch {
@@ -46,12 +48,15 @@ export const IMG_ENVIRONMENT_REGISTRY: PolicyRule = {
     if (!(node instanceof CloudRunV2Service) || env === undefined) return [];
     return containersOf(attributesOf(node)).flatMap((container): Finding[] => {
       const image = String(container.image);
-      const variable = /^\$\{var\.([\w-]+)\}$/.exec(image)?.[1];
+      const variable = VARIABLE_REFERENCE.exec(image)?.[1];
       if (variable !== undefined) {
         const pinned = variablePatterns(node, variable).some((pattern) => pinsRegistry(pattern, env));
         return pinned ? [] : [`image var.${variable} has no validation pinning it to ${registryUrl(env)}/`];
       }
-      return image.startsWith(`${registryUrl(env)}/`) && !image.includes("${") ? [] : [`image ${image} is not in ${registryUrl(env)}/`];
+      const name = imageOf(env, image);
+      if (name === undefined) return [`image ${image} is not in ${registryUrl(env)}/`];
+      const problem = imageProblem(env, name, image);
+      return problem === undefined ? [] : [`image ${image} is not deployable in ${env.name} (${problem})`];
     });
   },
 };

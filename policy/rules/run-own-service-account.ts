@@ -3,9 +3,7 @@ import type { IConstruct } from "constructs";
 import { TerraformStack } from "../../lib/cdk";
 import { attributesOf, environmentOf } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
-
-/** Google's default runtime identities, which hold Editor on the project by default. */
-const DEFAULT_ACCOUNT = /(-compute@developer|@appspot)\.gserviceaccount\.com$/;
+import { DEFAULT_ACCOUNT } from "../../lib/patterns";
 
 /** What identifies an account: a literal email, or a reference within its own stack. */
 function accountKey(service: CloudRunV2Service): string | undefined {

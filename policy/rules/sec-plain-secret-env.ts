@@ -2,14 +2,7 @@ import { CloudRunV2Service } from "@cdktf/provider-google/lib/cloud-run-v2-servi
 import type { IConstruct } from "constructs";
 import { attributesOf, containersOf } from "../inspect";
 import type { Finding, PolicyRule } from "../types";
-
-/** A name segment ending like a secret: `KEY`, `APIKEY`, `SECRET`, `TOKENS`, `PASSWORD`. */
-const SECRET_SEGMENT = /(KEY|SECRET|TOKEN|PASSWORD|PASSWD)S?$/i;
-/**
- * A URL with user info (`postgres://app:pw@db`, `redis://:pw@cache`, `https://token@host`),
- * anywhere in the value: `jdbc:postgresql://app:pw@db` carries one after a prefix.
- */
-const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]+@/i;
+import { CREDENTIAL_URL, SECRET_SEGMENT } from "../../lib/patterns";
 
 /** MM-SEC-1: secrets reach containers through Secret Manager references only. */
 export const SEC_PLAIN_SECRET_ENV: PolicyRule = {

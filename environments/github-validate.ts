@@ -1,31 +1,15 @@
-import type { ServiceDefinition } from "../../catalog/types";
-import type { GithubConfig } from "../../environments/github";
-import type { EnvironmentConfig } from "../../environments/types";
-import { validateEnvironment } from "../../environments/validate";
-import { check } from "../../lib/errors";
-import { githubEnvironmentNames } from "../../lib/naming";
-import { githubEnvironmentsOf, requiredLabels } from "./settings";
-
-/** GitHub login rules: 1-39 letters, digits or single hyphens, not starting or ending with one. */
-export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-/** GitHub repository names: up to 100 letters, digits, '.', '_' or '-'. */
-const REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
-/** The same subset of git's ref-name rules as environments/validate.ts. */
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)(?!.*[/.]$)[A-Za-z0-9._/-]{1,100}$/;
-const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
-const PREFIX = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
-const SUFFIX = /^-[a-z0-9]+$/;
-/** A comma would split the label in `gh --label a,b`; GitHub allows 50 characters. */
-const LABEL_NAME = /^[^,\s][^,]{0,49}$/;
-const COLOR = /^[0-9a-fA-F]{6}$/;
-/** A path inside the repository: no absolute path, no `..`. */
-const APP_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
-/** Where this project sits in the repository: one or more plain folder names. */
-const INFRA_DIR = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
+import type { ServiceDefinition } from "../catalog/types";
+import type { GithubConfig } from "./github";
+import type { EnvironmentConfig } from "./types";
+import { validateEnvironment } from "./validate";
+import { check } from "../lib/errors";
+import { githubEnvironmentsOf, requiredLabels } from "../lib/github";
+import { githubEnvironmentNames } from "../lib/naming";
+import { FOLDER_PATH, GCS_BUCKET, GITHUB_LOGIN, GITHUB_REPOSITORY, GIT_BRANCH, HEX_COLOR, ISSUE_LABEL, PATH_SEGMENTS, REPOSITORY_PATH, REQUIRED_SUFFIX } from "../lib/patterns";
 
 function repositoryName(field: string, value: string): void {
   check(
-    REPOSITORY.test(value) && value !== "." && value !== ".." && !value.toLowerCase().endsWith(".git"),
+    GITHUB_REPOSITORY.test(value) && value !== "." && value !== ".." && !value.toLowerCase().endsWith(".git"),
     field,
     value,
     "a GitHub repository name has up to 100 letters, digits, '.', '_' or '-', is not \".\" or \"..\" and has no .git suffix",
@@ -50,12 +34,12 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
       check(Number.isSafeInteger(id) && id > 0, `github.ids.${key}`, id, `use the numeric id GitHub reports (gh api repos/${github.owner}/${github.repository} --jq '.id, .owner.id'), or leave ids out`);
     }
   }
-  check(INFRA_DIR.test(github.infraDirectory), "github.infraDirectory", github.infraDirectory, "use the folder of this project inside the repository, such as \"infra\"");
-  check(BRANCH.test(github.defaultBranch), "github.defaultBranch", github.defaultBranch, "use a git branch name such as \"main\"");
-  check(BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
-  check(PREFIX.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
-  check(SUFFIX.test(github.unattendedEnvironmentSuffix), "github.unattendedEnvironmentSuffix", github.unattendedEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-ci\"");
-  check(SUFFIX.test(github.planEnvironmentSuffix), "github.planEnvironmentSuffix", github.planEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-plan\"");
+  check(FOLDER_PATH.test(github.infraDirectory), "github.infraDirectory", github.infraDirectory, "use the folder of this project inside the repository, such as \"infra\"");
+  check(GIT_BRANCH.test(github.defaultBranch), "github.defaultBranch", github.defaultBranch, "use a git branch name such as \"main\"");
+  check(GCS_BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
+  check(PATH_SEGMENTS.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
+  check(REQUIRED_SUFFIX.test(github.unattendedEnvironmentSuffix), "github.unattendedEnvironmentSuffix", github.unattendedEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-ci\"");
+  check(REQUIRED_SUFFIX.test(github.planEnvironmentSuffix), "github.planEnvironmentSuffix", github.planEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-plan\"");
   check(
     github.planEnvironmentSuffix !== github.unattendedEnvironmentSuffix,
     "github.planEnvironmentSuffix",
@@ -115,10 +99,10 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
 
   const labels = new Set<string>();
   for (const label of github.labels) {
-    check(LABEL_NAME.test(label.name), "github.labels name", label.name, "use 1-50 characters without commas, not starting with a space");
+    check(ISSUE_LABEL.test(label.name), "github.labels name", label.name, "use 1-50 characters without commas, not starting with a space");
     check(!labels.has(label.name.toLowerCase()), "github.labels name", label.name, "label names are case-insensitive in GitHub; keep one");
     labels.add(label.name.toLowerCase());
-    check(COLOR.test(label.color), `github.labels.${label.name}.color`, label.color, "use six hex digits without '#', such as \"0e8a16\"");
+    check(HEX_COLOR.test(label.color), `github.labels.${label.name}.color`, label.color, "use six hex digits without '#', such as \"0e8a16\"");
     check(label.description.length <= 100, `github.labels.${label.name}.description`, label.description, "GitHub allows at most 100 characters");
   }
   for (const name of requiredLabels(environments)) {
@@ -132,11 +116,11 @@ export function validateImages(github: GithubConfig, catalog: readonly ServiceDe
     const build = github.images[service.image];
     const field = `github.images.${service.image}`;
     check(build !== undefined, "github.images", service.image, `add how to build the image of ${service.name}: { dockerfile, context, inputs } relative to the repository root`);
-    check(APP_PATH.test(build.dockerfile), `${field}.dockerfile`, build.dockerfile, "use a relative path inside the repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
-    check(APP_PATH.test(build.context), `${field}.context`, build.context, "use a relative path inside the repository, or \".\" for its root");
+    check(REPOSITORY_PATH.test(build.dockerfile), `${field}.dockerfile`, build.dockerfile, "use a relative path inside the repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
+    check(REPOSITORY_PATH.test(build.context), `${field}.context`, build.context, "use a relative path inside the repository, or \".\" for its root");
     check(build.inputs.length > 0, `${field}.inputs`, build.inputs, "name every path the image is built from (the Dockerfile's folder and the shared sources it copies), or it would never be rebuilt");
     for (const input of build.inputs) {
-      check(APP_PATH.test(input) && input !== "." && input !== "./", `${field}.inputs`, input, "use a path relative to the repository root, such as \"journal_service/\" (not the whole repository: \".\")");
+      check(REPOSITORY_PATH.test(input) && input !== "." && input !== "./", `${field}.inputs`, input, "use a path relative to the repository root, such as \"journal_service/\" (not the whole repository: \".\")");
     }
   }
 }

@@ -3,12 +3,13 @@
  * from one environment and the repository config: the branches that may deploy
  * and the Actions variables. Pure functions, so the stack and the workflow
  * generator cannot disagree. The GitHub environment names themselves are in
- * lib/naming, since the foundation binds its accounts to them too.
+ * lib/naming, since the foundation binds its accounts to them too. Kept below
+ * the constructs, since the workflows read it as well.
  */
-import type { EnvironmentConfig } from "../../environments/types";
-import type { GithubConfig } from "../../environments/github";
-import { ALLOW_DESTROY_LABEL } from "../../lib/plan";
-import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "../../lib/naming";
+import type { EnvironmentConfig } from "../environments/types";
+import type { GithubConfig } from "../environments/github";
+import { ALLOW_DESTROY_LABEL } from "./plan";
+import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "./naming";
 
 /** Every distinct GitHub environment of `env`, deploy first, plans last. */
 export function githubEnvironmentsOf(env: EnvironmentConfig, github: GithubConfig): string[] {
