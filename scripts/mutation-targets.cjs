@@ -36,6 +36,16 @@ const TARGETS = {
   "policy/rules/run-own-service-account.ts": POLICY,
   "policy/rules/run-startup-probe.ts": POLICY,
   "policy/rules/sec-plain-secret-env.ts": POLICY,
+  // The cross-environment guards and the one deployability decision.
+  "environments/guards.ts": ["guards.test.ts", "synth-errors.test.ts"],
+  "lib/patterns.ts": ["validation/*.test.ts", "guards.test.ts", "deployable.test.ts"],
+  // The plan classifier behind plan-summary.
+  "lib/plan.ts": ["ops/plan-summary.test.ts"],
+  // The offline OpenTofu check: the plugin's value rules, the fixtures and the runner.
+  // The harness suites run the real core, so a mutant there costs a full check run.
+  "tofu-check/values.js": ["tofu-check/values.test.ts", "tofu-check/harness.test.ts"],
+  "tofu-check/schemas.ts": ["tofu-check/fixtures.test.ts"],
+  "tofu-check/harness.ts": ["tofu-check/bad-input.test.ts", "tofu-check/harness.test.ts"],
 };
 
 /** The suites of every target. */
