@@ -48,10 +48,15 @@ describe("tfvars lines", () => {
     ["a quote inside the string", 'a = "x"y"'],
     ["a list", 'a = ["x"]'],
     ["a comment marker alone", "/"],
+    ["junk with blanks around it", '  a = "a" "b"  '],
   ])("fails on %s, with file and line", (_what, line) => {
     expect(errorOf(() => parseTfvars(`# first\n${line}\n`, "envs/x.tfvars"))).toBe(
       `envs/x.tfvars:2: ${JSON.stringify(line.trim())} is not valid; write name = "value" (a quoted string without \${ or %{), a # comment, or a blank line`,
     );
+  });
+
+  it("quotes the bad line without the blanks around it", () => {
+    expect(errorOf(() => parseTfvars('\t a = 42 \n', "f"))).toMatch(/^f:1: "a = 42" is not valid; /);
   });
 
   it("reads CRLF line ends as OpenTofu does", () => {
