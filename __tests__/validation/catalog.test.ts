@@ -3,6 +3,7 @@
  * the value and the fix; and the closest valid values, accepted.
  */
 import { SERVICES, validateCatalog, type ServiceDefinition } from "../../catalog";
+import { errorOf as error } from "./error-of";
 
 /** A new backend appended to the real catalog, with `patch` applied. */
 function withNew(patch: Partial<ServiceDefinition>): ServiceDefinition[] {
@@ -11,14 +12,7 @@ function withNew(patch: Partial<ServiceDefinition>): ServiceDefinition[] {
 }
 
 /** The message validateCatalog throws for `catalog`. */
-function errorOf(catalog: readonly ServiceDefinition[]): string {
-  try {
-    validateCatalog(catalog);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("the catalog was accepted");
-}
+const errorOf = (catalog: readonly ServiceDefinition[]): string => error(() => validateCatalog(catalog), "the catalog was accepted");
 
 const NAME_FIX = "use lowercase letters, digits and hyphens, starting with a letter";
 const IMAGE_FIX = "use a Docker image name: lowercase letters and digits separated by '.', '_' or '-'";

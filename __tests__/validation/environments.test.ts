@@ -3,6 +3,7 @@
  * the value and the fix; and the closest valid values (the limits), accepted.
  */
 import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
+import { errorOf as error } from "./error-of";
 
 /** A copy of `base` with the value at the dotted `path` replaced. */
 function withValue(base: EnvironmentConfig, path: string, value: unknown): EnvironmentConfig {
@@ -14,14 +15,7 @@ function withValue(base: EnvironmentConfig, path: string, value: unknown): Envir
 }
 
 /** The message validateEnvironment throws for `env`. */
-function errorOf(env: EnvironmentConfig): string {
-  try {
-    validateEnvironment(env);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("the environment was accepted");
-}
+const errorOf = (env: EnvironmentConfig): string => error(() => validateEnvironment(env), "the environment was accepted");
 
 const x = (n: number, c = "a") => c.repeat(n);
 

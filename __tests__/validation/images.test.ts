@@ -4,20 +4,12 @@
  */
 import { production, staging } from "../../environments";
 import { imageCondition, imageForms, isValidImage, validateImage } from "../../lib/images";
+import { errorOf } from "./error-of";
 
 const REPO = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/mesh";
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 const x = (n: number, c = "a") => c.repeat(n);
 
-/** The message `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("no error");
-}
 
 describe("image references", () => {
   it.each([`${REPO}:v1`, `${REPO}:v`, `${REPO}:v9`, `${REPO}:vA.b-c_d`, `${REPO}:v${x(127)}`, `${REPO}@${DIGEST}`])("accepts %j", (value) => {

@@ -24,19 +24,11 @@ import {
   tfvarsFile,
   workloadIdentityProviderName,
 } from "../../lib/naming";
+import { errorOf } from "./error-of";
 
 const bare: EnvironmentConfig = { ...production, naming: { serviceSuffix: "", accountSuffix: "" } };
 const x = (n: number, c = "a") => c.repeat(n);
 
-/** The message `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("no error");
-}
 
 describe("naming limits", () => {
   describe("Cloud Run service name", () => {

@@ -3,16 +3,8 @@
  * or rejected with file and line.
  */
 import { parseTfvars, renderTfvars, setTfvar } from "../../lib/tfvars";
+import { errorOf } from "./error-of";
 
-/** The message `fn` throws. */
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error("no error");
-}
 
 describe("tfvars lines", () => {
   it.each([
