@@ -7,25 +7,9 @@ import { SERVICES, servicesOf } from "../../catalog";
 import { production, staging } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/types";
 import { generateWorkflows, phaseWorkflowFile } from "../../workflows";
+import type { YamlJob } from "./helpers";
 
 const generated = generateWorkflows();
-interface YamlStep {
-  name: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  run?: string;
-  env?: Record<string, string>;
-}
-interface YamlJob {
-  needs?: string[];
-  if?: string;
-  permissions: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  outputs?: Record<string, string>;
-  steps: YamlStep[];
-}
 const jobs = (env: EnvironmentConfig, p: 2 | 4) => (parse(generated.get(phaseWorkflowFile(env, p))!) as { jobs: Record<string, YamlJob> }).jobs;
 const step = (job: YamlJob, name: string) => job.steps.find((s) => s.name === name)!;
 

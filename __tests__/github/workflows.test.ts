@@ -28,31 +28,12 @@ import {
 } from "../../workflows";
 import { GENERATED_MODE, githubDirs, writeGenerated } from "../../scripts/generate-workflows";
 import { stepOutputs } from "../../workflows/model";
-import { githubStack, synthGithub, withApproval } from "./helpers";
+import { githubStack, synthGithub, withApproval, type YamlJob, type YamlStep } from "./helpers";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
 const generated = generateWorkflows();
 
-/** The parts of a workflow file the assertions read (GitHub's own spelling). */
-interface YamlStep {
-  name: string;
-  id?: string;
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  run?: string;
-  env?: Record<string, string>;
-  "working-directory"?: string;
-}
-interface YamlJob {
-  needs?: string[];
-  if?: string;
-  environment?: string;
-  permissions: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  steps: YamlStep[];
-}
 interface YamlWorkflow {
   name: string;
   on: {
