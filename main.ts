@@ -23,7 +23,7 @@ try {
   // Everything about the environments is checked before any file named after one is read.
   validateEnvironments(ENVIRONMENTS, {
     catalog: SERVICES,
-    sources: environmentSources(environmentsDir),
+    sources: () => environmentSources(environmentsDir),
     otherStates: [{ owner: "the github stack (environments/github.ts state.prefix)", ...GITHUB.state }],
   });
   const images = ENVIRONMENTS.map((environment) => loadImages(environment, environmentsDir));

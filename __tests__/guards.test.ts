@@ -11,7 +11,7 @@ import { withEnv } from "./helpers";
 
 const GITHUB_STATE = { owner: "the github stack", bucket: "mindmirror-tofu-state", prefix: "github" };
 const check = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES) => () =>
-  validateEnvironments(envs, { catalog, otherStates: [GITHUB_STATE], sources: environmentSources(path.join(__dirname, "..", "environments")) });
+  validateEnvironments(envs, { catalog, otherStates: [GITHUB_STATE], sources: () => environmentSources(path.join(__dirname, "..", "environments")) });
 
 /** The lines an invalid set of environments reports. */
 function problems(envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES): string[] {

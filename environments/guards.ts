@@ -25,10 +25,12 @@ export interface GuardOptions {
   /** The services every environment deploys. */
   readonly catalog: readonly ServiceDefinition[];
   /**
-   * Where each environment is defined, for messages about the environment as a whole.
+   * Where each environment is defined, for messages about the environment as a
+   * whole; called only when such a message is written (it loads every module
+   * of environments/, which a good synth does not need).
    * @default - `ENVIRONMENTS[<index>]`
    */
-  readonly sources?: ReadonlyMap<EnvironmentConfig, string>;
+  readonly sources?: () => ReadonlyMap<EnvironmentConfig, string>;
   /**
    * Other state in the buckets the environments use.
    * @default - none
@@ -49,7 +51,8 @@ export function validateEnvironments(environments: readonly EnvironmentConfig[],
 }
 
 function crossProblems(environments: readonly EnvironmentConfig[], options: GuardOptions, problems: Problems): void {
-  const sourceOf = (env: EnvironmentConfig) => options.sources?.get(env) ?? `ENVIRONMENTS[${environments.indexOf(env)}]`;
+  let sources: ReadonlyMap<EnvironmentConfig, string> | undefined;
+  const sourceOf = (env: EnvironmentConfig) => (sources ??= options.sources?.() ?? new Map()).get(env) ?? `ENVIRONMENTS[${environments.indexOf(env)}]`;
   const f = (env: EnvironmentConfig, field: string) => `environments.${env.name}.${field}`;
 
   // Names: stacks, files and secrets are named after them.

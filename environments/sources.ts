@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { EnvironmentConfig } from "./types";
 
 /** Modules of environments/ that hold no environment. */
-const NOT_ENVIRONMENTS = new Set(["index", "types", "validate", "guards", "sources", "github", "image-files"]);
+const NOT_ENVIRONMENTS = new Set(["index", "types", "validate", "guards", "sources", "github", "github-validate", "image-files"]);
 
 /** Maps each environment exported by a module in `dir` to that file, as `<label>/<file>.ts`. */
 export function environmentSources(dir: string, label = "environments"): Map<EnvironmentConfig, string> {
