@@ -5,7 +5,7 @@ import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { ENVIRONMENTS, production, staging, validateEnvironment, type EnvironmentConfig } from "../environments";
 import { SERVICES } from "../catalog";
 import { Testing } from "../lib/cdk";
-import { buildStacks, resourcesOf, synth, withEnv } from "./helpers";
+import { buildStacks, resourcesOf, synth, withEnv, withGate } from "./helpers";
 
 function envOf(json: ReturnType<typeof synth>["json"], service: string): Record<string, string> {
   const container = resourcesOf(json, "google_cloud_run_v2_service")[service].template.containers[0];
@@ -141,8 +141,8 @@ describe("environments", () => {
       ],
       [
         "more than six required reviewers",
-        withEnv(production, { approval: { ...production.approval, reviewerUserIds: [1, 2, 3, 4], reviewerTeamIds: [5, 6, 7] } }),
-        /environments\.production\.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers/,
+        withGate(production, { reviewers: ["a", "b", "c", "d"], reviewerTeamIds: [5, 6, 7] }),
+        /environments\.production\.approval\.gate\.reviewers: \["a","b","c","d"\] is not valid; GitHub allows at most 6 required reviewers per environment \(logins and teams together\)/,
       ],
       [
         "a label value with capitals",

@@ -7,7 +7,7 @@ import { validateEnvironments } from "../environments/guards";
 import { loadImages } from "../environments/image-files";
 import { environmentSources } from "../environments/sources";
 import { ConfigErrors } from "../lib/errors";
-import { withEnv } from "./helpers";
+import { withEnv, withGate } from "./helpers";
 
 const GITHUB_STATE = { owner: "the github stack", bucket: "mindmirror-tofu-state", prefix: "github" };
 const check = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES) => () =>
@@ -105,8 +105,8 @@ describe("validateEnvironments", () => {
       expect(problems([withEnv(staging, { ci: { ...staging.ci, deployerAccountId: "gateway-staging" } })])).toEqual([
         'environments.staging.ci.deployerAccountId: "gateway-staging" is also the runtime account of "gateway" in staging in project "mindmirror-69"; give each CI account an id of its own, such as "github-actions-staging", never a runtime account\'s',
       ]);
-      expect(problems([withEnv(production, { ci: { ...production.ci, builderAccountId: "users-service-production" } })])).toEqual([
-        expect.stringMatching(/^environments\.production\.ci\.builderAccountId: "users-service-production" is also the runtime account of "users-service" in production/),
+      expect(problems([withGate(production, { unattended: { githubEnvironment: "production-ci", builderAccountId: "users-service-production" } })])).toEqual([
+        expect.stringMatching(/^environments\.production\.approval\.gate\.unattended\.builderAccountId: "users-service-production" is also the runtime account of "users-service" in production/),
       ]);
     });
 

@@ -1,5 +1,5 @@
 import { SERVICES } from "../catalog";
-import type { EnvironmentConfig } from "../environments";
+import type { EnvironmentConfig, ReviewerGate } from "../environments";
 import { Testing, type TerraformStack } from "../lib/cdk";
 import { imageRepositoryPath, imageVariableName } from "../lib/naming";
 import { defineEnvironment, type EnvironmentStacks } from "../stacks";
@@ -38,4 +38,29 @@ export function resourcesOf(json: TerraformJson, type: string): Record<string, R
 /** A copy of `env` with some fields replaced (deeply for nested objects given in full). */
 export function withEnv(env: EnvironmentConfig, patch: Partial<EnvironmentConfig>): EnvironmentConfig {
   return { ...env, ...patch };
+}
+
+/**
+ * A copy of `env` behind a reviewer gate: its own gate, or one named after
+ * the environment (`<env>`, `<env>-ci`, `github-builder-<env>`, reviewer
+ * `Peleke`), with `patch` applied.
+ */
+export function withGate(env: EnvironmentConfig, patch: Partial<Omit<ReviewerGate, "kind">> = {}): EnvironmentConfig {
+  const own = env.approval.gate;
+  const base: ReviewerGate =
+    own.kind === "reviewers"
+      ? own
+      : {
+          kind: "reviewers",
+          githubEnvironment: env.name,
+          reviewers: ["Peleke"],
+          preventSelfReview: false,
+          unattended: { githubEnvironment: `${env.name}-ci`, builderAccountId: `github-builder-${env.name}` },
+        };
+  return withEnv(env, { approval: { ...env.approval, gate: { ...base, ...patch } } });
+}
+
+/** A copy of `env` without an approval gate. */
+export function ungated(env: EnvironmentConfig): EnvironmentConfig {
+  return withEnv(env, { approval: { ...env.approval, gate: { kind: "none" } } });
 }

@@ -3,7 +3,7 @@ import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../environments/types";
 import type { Grantee } from "../lib/grantee";
-import { terraformName } from "./foundation/ci-account";
+import { terraformName } from "../lib/naming";
 import { movedFrom } from "./import-existing";
 
 /**

@@ -3,8 +3,8 @@ import type { GithubConfig } from "./github";
 import type { EnvironmentConfig } from "./types";
 import { validateEnvironment } from "./validate";
 import { check } from "../lib/errors";
-import { githubEnvironmentsOf, requiredLabels } from "../lib/github";
-import { githubEnvironmentNames } from "../lib/naming";
+import { ciTopology } from "../lib/ci";
+import { requiredLabels } from "../lib/github";
 import { FOLDER_PATH, GCS_BUCKET, GITHUB_LOGIN, GITHUB_REPOSITORY, GIT_BRANCH, HEX_COLOR, ISSUE_LABEL, PATH_SEGMENTS, REPOSITORY_PATH, REQUIRED_SUFFIX } from "../lib/patterns";
 
 function repositoryName(field: string, value: string): void {
@@ -38,14 +38,7 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
   check(GIT_BRANCH.test(github.defaultBranch), "github.defaultBranch", github.defaultBranch, "use a git branch name such as \"main\"");
   check(GCS_BUCKET.test(github.state.bucket), "github.state.bucket", github.state.bucket, "a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'");
   check(PATH_SEGMENTS.test(github.state.prefix), "github.state.prefix", github.state.prefix, "use path segments without leading or trailing '/', such as \"github\"");
-  check(REQUIRED_SUFFIX.test(github.unattendedEnvironmentSuffix), "github.unattendedEnvironmentSuffix", github.unattendedEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-ci\"");
   check(REQUIRED_SUFFIX.test(github.planEnvironmentSuffix), "github.planEnvironmentSuffix", github.planEnvironmentSuffix, "use \"-\" followed by lowercase letters or digits, such as \"-plan\"");
-  check(
-    github.planEnvironmentSuffix !== github.unattendedEnvironmentSuffix,
-    "github.planEnvironmentSuffix",
-    github.planEnvironmentSuffix,
-    "it is github.unattendedEnvironmentSuffix too, which would let pull requests become the builder; use another suffix, such as \"-plan\"",
-  );
 
   check(environments.length > 0, "github environments", environments.length, "give at least one environment to deploy");
   const owners = new Map<string, string>();
@@ -61,40 +54,18 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
     const other = branches.get(env.branch);
     check(other === undefined, `environments.${env.name}.branch`, env.branch, `environment ${other} deploys from it already; give each environment its own branch`);
     branches.set(env.branch, env.name);
-    const own = githubEnvironmentNames(env, github);
+    const { environmentOf, githubEnvironments } = ciTopology(env, github);
     check(
-      own.plan !== own.deploy && own.plan !== own.unattended,
+      githubEnvironments.filter((e) => e.name === environmentOf.plan).length === 1,
       `GitHub environment of ${env.name}`,
-      own.plan,
-      "the plans' environment would share the variables of another CI account; rename approval.githubEnvironment or github.planEnvironmentSuffix",
+      environmentOf.plan,
+      "the plans' environment would share the variables of another CI account; rename approval.gate's GitHub environments or github.planEnvironmentSuffix",
     );
-    for (const name of githubEnvironmentsOf(env, github)) {
+    for (const { name } of githubEnvironments) {
       const owner = owners.get(name);
-      check(owner === undefined, `GitHub environment of ${env.name}`, name, `environment ${owner} uses it already; rename approval.githubEnvironment or the environment`);
+      check(owner === undefined, `GitHub environment of ${env.name}`, name, `environment ${owner} uses it already; rename approval.gate's GitHub environments or the environment`);
       owners.set(name, env.name);
     }
-  }
-
-  const names = new Set(environments.map((e) => e.name));
-  for (const [name, logins] of Object.entries(github.reviewers)) {
-    check(names.has(name), "github.reviewers", name, `name an environment: one of ${[...names].join(", ")}`);
-    const gate = environments.find((e) => e.name === name)!.approval.githubEnvironment;
-    check(gate !== undefined, "github.reviewers", name, `environment ${name} has no approval gate (approval.githubEnvironment), so nobody would be asked; remove it or give ${name} a gate`);
-    for (const login of logins) {
-      check(GITHUB_LOGIN.test(login), `github.reviewers.${name}`, login, "use a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen");
-    }
-    check(new Set(logins.map((l) => l.toLowerCase())).size === logins.length, `github.reviewers.${name}`, logins, "name each reviewer once (logins are case-insensitive)");
-  }
-  for (const env of environments) {
-    if (env.approval.githubEnvironment === undefined) continue;
-    const count = (github.reviewers[env.name] ?? []).length + env.approval.reviewerUserIds.length + env.approval.reviewerTeamIds.length;
-    check(
-      count > 0,
-      `github.reviewers.${env.name}`,
-      github.reviewers[env.name] ?? [],
-      `GitHub environment "${env.approval.githubEnvironment}" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login`,
-    );
-    check(count <= 6, `github.reviewers.${env.name}`, github.reviewers[env.name] ?? [], "GitHub allows at most 6 required reviewers per environment (logins, user ids and team ids together)");
   }
 
   const labels = new Set<string>();

@@ -1,8 +1,7 @@
 /**
  * The repository facts, in one place: the GitHub repository that holds the
  * application at its root, this project in `infra/`, and the workflows in
- * `.github/workflows/`; who approves its deploys; and how each image is
- * built from it. Shared by every environment; the GitHub stack, the Workload
+ * `.github/workflows/`; and how each image is built from it. Shared by every environment; the GitHub stack, the Workload
  * Identity condition and the workflow generator read it.
  */
 export interface GithubConfig {
@@ -39,25 +38,12 @@ export interface GithubConfig {
   };
 
   /**
-   * Appended to a gated environment's name for the ungated GitHub environment
-   * its unattended jobs (image builds, plans) run in: `production-ci`.
-   */
-  readonly unattendedEnvironmentSuffix: string;
-
-  /**
    * Appended to every environment's name for the GitHub environment its
    * read-only plans run in (pull requests, drift detection): `staging-plan`.
    * It has no branch policy and no reviewers, since a pull request's jobs run
    * on `refs/pull/<n>/merge`; the account it leads to can only read.
    */
   readonly planEnvironmentSuffix: string;
-
-  /**
-   * GitHub logins who approve the applies of each gated environment, by
-   * environment name. The github provider resolves them to ids at plan time.
-   * A gated environment without a reviewer fails synth.
-   */
-  readonly reviewers: Readonly<Record<string, readonly string[]>>;
 
   /** Issue labels the pipeline puts on its PRs and issues; one per environment name plus the fixed ones. */
   readonly labels: readonly IssueLabelConfig[];
@@ -115,10 +101,7 @@ export const GITHUB: GithubConfig = {
   infraDirectory: "infra",
   defaultBranch: "main",
   state: { bucket: "mindmirror-tofu-state", prefix: "github" },
-  unattendedEnvironmentSuffix: "-ci",
   planEnvironmentSuffix: "-plan",
-  // Today's approver of production deploys (docs/GITHUB-ENVIRONMENTS-GUIDE.md).
-  reviewers: { production: ["Peleke"] },
   labels: [
     { name: "deployment", color: "1d76db", description: "Opened by the deployment pipeline" },
     { name: "staging", color: "fbca04", description: "Concerns the staging environment" },

@@ -7,6 +7,7 @@
  */
 import type { ServiceDefinition } from "../catalog/types";
 import { Problems } from "../lib/errors";
+import { builderAccountId } from "../lib/ci";
 import { cloudRunName, serviceAccountId } from "../lib/naming";
 import type { EnvironmentConfig } from "./types";
 import { environmentProblems } from "./validate";
@@ -157,8 +158,9 @@ function collisionProblems(group: readonly EnvironmentConfig[], catalog: readonl
   }
   for (const env of group) {
     claim("account", env.ci.deployerAccountId, `the deployer of ${env.name}`, "ci.deployerAccountId", env, ciFix(env));
-    if (env.ci.builderAccountId !== undefined) {
-      claim("account", env.ci.builderAccountId, `the builder of ${env.name}`, "ci.builderAccountId", env, `give the builder an id of its own, such as "github-builder-${env.name}"`);
+    const builder = builderAccountId(env);
+    if (builder !== undefined) {
+      claim("account", builder, `the builder of ${env.name}`, "approval.gate.unattended.builderAccountId", env, `give the builder an id of its own, such as "github-builder-${env.name}"`);
     }
     claim("account", env.ci.plannerAccountId, `the planner of ${env.name}`, "ci.plannerAccountId", env, `give the planner an id of its own, such as "github-planner-${env.name}"`);
     claim("registry", `${env.registry.location}/${env.registry.repository}`, `the registry of ${env.name}`, "registry.repository", env, "each environment's foundation manages its own repository; use another repository id");

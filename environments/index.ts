@@ -2,7 +2,7 @@ import { production } from "./production";
 import { staging } from "./staging";
 import type { EnvironmentConfig } from "./types";
 
-export type { BackendConfig, EnvironmentConfig, LogLevel } from "./types";
+export type { ApprovalGate, BackendConfig, EnvironmentConfig, LogLevel, NoGate, ReviewerGate } from "./types";
 export { validateEnvironments } from "./guards";
 export { validateEnvironment } from "./validate";
 

@@ -20,15 +20,17 @@ export const production: EnvironmentConfig = {
     workloadIdentityProvider: "github-oidc",
     deployerAccountId: "github-actions-production",
     plannerAccountId: "github-planner-production",
-    // Builds and plans run ungated in production-ci: they must not hold the deployer's rights.
-    builderAccountId: "github-builder-production",
   },
   approval: {
-    githubEnvironment: "production",
-    // Filled in by a maintainer with the numeric ids of the people who approve deploys.
-    reviewerUserIds: [],
-    reviewerTeamIds: [],
-    preventSelfReview: false,
+    gate: {
+      kind: "reviewers",
+      githubEnvironment: "production",
+      // Today's approver of production deploys (docs/GITHUB-ENVIRONMENTS-GUIDE.md).
+      reviewers: ["Peleke"],
+      preventSelfReview: false,
+      // Builds and plans run ungated: they must not hold the deployer's rights.
+      unattended: { githubEnvironment: "production-ci", builderAccountId: "github-builder-production" },
+    },
     imageUpdatesByPullRequest: true,
     requiredPullRequestApprovals: 1,
   },

@@ -28,9 +28,7 @@ export const staging: EnvironmentConfig = {
     plannerAccountId: "github-planner-staging",
   },
   approval: {
-    reviewerUserIds: [],
-    reviewerTeamIds: [],
-    preventSelfReview: false,
+    gate: { kind: "none" },
     imageUpdatesByPullRequest: false,
     requiredPullRequestApprovals: 0,
   },

@@ -105,19 +105,10 @@ export interface EnvironmentConfig {
     readonly workloadIdentityProvider: string;
     /**
      * Account id of the deployer service account, e.g. `github-actions-staging`.
-     * Where the environment has an approval gate, only jobs of the gated GitHub
-     * environment may become it.
+     * Where the environment has an approval gate (`approval.gate`), only jobs
+     * of the gated GitHub environment may become it.
      */
     readonly deployerAccountId: string;
-    /**
-     * Account id of the account unattended jobs (image builds, plans) use when
-     * the environment has an approval gate (`approval.githubEnvironment`), e.g.
-     * `github-builder-production`: it pushes images and reads what a plan
-     * refreshes, and changes nothing else, so jobs that no person approved
-     * cannot deploy. Required with a gate, not allowed without one.
-     * @default - none: without a gate every job uses the deployer
-     */
-    readonly builderAccountId?: string;
     /**
      * Account id of the read-only account that plans every stack of the
      * environment for pull requests and the drift detection, e.g.
@@ -127,19 +118,15 @@ export interface EnvironmentConfig {
     readonly plannerAccountId: string;
   };
 
-  /** How a deploy to this environment is approved in GitHub. */
+  /** How changes to this environment are approved in GitHub. */
   readonly approval: {
     /**
-     * Run apply jobs in the GitHub environment of this name, whose reviewers gate them.
-     * @default - no environment: apply jobs run without a pause
+     * Who lets `tofu apply` run: nobody (`{ kind: "none" }`), or the reviewers
+     * of a GitHub environment. The GitHub environments, the CI account each
+     * job becomes and the Workload Identity condition all derive from it
+     * (`ciTopology` in lib/ci.ts).
      */
-    readonly githubEnvironment?: string;
-    /** Numeric GitHub user ids that may approve a deploy (at most 6). */
-    readonly reviewerUserIds: readonly number[];
-    /** Numeric GitHub team ids that may approve a deploy (at most 6 together with users). */
-    readonly reviewerTeamIds: readonly number[];
-    /** Forbid the person who started a deploy from approving it. */
-    readonly preventSelfReview: boolean;
+    readonly gate: ApprovalGate;
     /** Image updates arrive as pull requests instead of direct commits. */
     readonly imageUpdatesByPullRequest: boolean;
     /** Approvals a pull request to the deploy branch needs (0: no PR rule). */
@@ -148,6 +135,52 @@ export interface EnvironmentConfig {
 
   /** Labels put on every labelled resource, besides `environment` and `service`. */
   readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Whether a person approves each apply of an environment, and who. */
+export type ApprovalGate = NoGate | ReviewerGate;
+
+/**
+ * No approval: applies run once their plan is done. Every pipeline job runs
+ * in the GitHub environment named after the environment (`staging`) as the
+ * deployer, and the read-only plans as the planner.
+ */
+export interface NoGate {
+  readonly kind: "none";
+}
+
+/**
+ * Applies wait in a GitHub environment until one of its required reviewers
+ * approves. A gate only gates if the jobs nobody approves cannot become the
+ * deployer, so they get a GitHub environment and an account of their own.
+ */
+export interface ReviewerGate {
+  readonly kind: "reviewers";
+  /** The GitHub environment `tofu apply` runs in, whose reviewers approve it, e.g. `production`. */
+  readonly githubEnvironment: string;
+  /**
+   * GitHub logins who may approve (1-6, with the teams). The github provider
+   * resolves them to ids at plan time.
+   */
+  readonly reviewers: readonly string[];
+  /**
+   * Numeric ids of GitHub teams whose members may approve too.
+   * @default - none
+   */
+  readonly reviewerTeamIds?: readonly number[];
+  /** Forbid the person who started a deploy from approving it. */
+  readonly preventSelfReview: boolean;
+  /** Where the jobs nobody approves run (image builds, the plans before each approval), and as whom. */
+  readonly unattended: {
+    /** Their GitHub environment, without reviewers, e.g. `production-ci`. */
+    readonly githubEnvironment: string;
+    /**
+     * The account they become, e.g. `github-builder-production`: it pushes
+     * images and reads what a plan refreshes, and changes nothing else, so a
+     * job nobody approved cannot change what runs.
+     */
+    readonly builderAccountId: string;
+  };
 }
 
 /** Log levels the services understand. */

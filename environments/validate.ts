@@ -1,6 +1,6 @@
 import { Problems } from "../lib/errors";
 import type { EnvironmentConfig, LogLevel } from "./types";
-import { ARTIFACT_REPOSITORY, ENVIRONMENT_NAME, GCS_BUCKET, GCS_LOCATION, GITHUB_ENVIRONMENT, GIT_BRANCH, LABEL_KEY, LABEL_VALUE, NAME_SUFFIX, PATH_SEGMENTS, PROJECT_ID, PROJECT_NUMBER, REGION, SERVICE_ACCOUNT_ID, WORKLOAD_IDENTITY_ID } from "../lib/patterns";
+import { ARTIFACT_REPOSITORY, ENVIRONMENT_NAME, GCS_BUCKET, GCS_LOCATION, GITHUB_ENVIRONMENT, GITHUB_LOGIN, GIT_BRANCH, LABEL_KEY, LABEL_VALUE, NAME_SUFFIX, PATH_SEGMENTS, PROJECT_ID, PROJECT_NUMBER, REGION, SERVICE_ACCOUNT_ID, WORKLOAD_IDENTITY_ID } from "../lib/patterns";
 
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARNING", "ERROR"];
 const MAX_REVIEWERS = 6;
@@ -84,54 +84,68 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   const planner = env.ci.plannerAccountId;
   check(SERVICE_ACCOUNT_ID.test(planner), f("ci.plannerAccountId"), planner, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
   check(
-    planner !== env.ci.deployerAccountId && planner !== env.ci.builderAccountId,
+    planner !== env.ci.deployerAccountId,
     f("ci.plannerAccountId"),
     planner,
-    `it is another CI account's id too, which would give pull requests that account's rights; use an id of its own, such as "github-planner-${env.name}"`,
+    `it is ci.deployerAccountId too, which would give pull requests the deployer's rights; use an id of its own, such as "github-planner-${env.name}"`,
   );
 
   const { approval } = env;
-  for (const [field, ids] of [["approval.reviewerUserIds", approval.reviewerUserIds], ["approval.reviewerTeamIds", approval.reviewerTeamIds]] as const) {
-    for (const id of ids) check(int(id, 1, Number.MAX_SAFE_INTEGER), f(field), id, "use numeric GitHub ids (positive integers), not logins");
-  }
-  const reviewers = approval.reviewerUserIds.length + approval.reviewerTeamIds.length;
-  check(reviewers <= MAX_REVIEWERS, f("approval reviewers"), reviewers, `GitHub allows at most ${MAX_REVIEWERS} required reviewers per environment`);
   check(int(approval.requiredPullRequestApprovals, 0, 10), f("approval.requiredPullRequestApprovals"), approval.requiredPullRequestApprovals, "use an integer from 0 to 10");
-  if (approval.githubEnvironment !== undefined) {
-    check(GITHUB_ENVIRONMENT.test(approval.githubEnvironment), f("approval.githubEnvironment"), approval.githubEnvironment, "use letters, digits, '.', '_' or '-'");
-  }
-
-  // A gate only gates if the jobs that run without it cannot become the deployer.
-  const builder = env.ci.builderAccountId;
-  if (approval.githubEnvironment !== undefined) {
-    check(
-      builder !== undefined,
-      f("ci.builderAccountId"),
-      builder,
-      `approval.githubEnvironment "${approval.githubEnvironment}" gates the deployer, so unattended jobs (image builds, plans) need an account of their own; ` +
-        `set it to a service account id such as "github-builder-${env.name}"`,
-    );
-  } else {
-    check(
-      builder === undefined,
-      f("ci.builderAccountId"),
-      builder,
-      "without approval.githubEnvironment every job uses the deployer and nothing would use this account; remove it, or set approval.githubEnvironment",
-    );
-  }
-  if (builder !== undefined) {
-    check(SERVICE_ACCOUNT_ID.test(builder), f("ci.builderAccountId"), builder, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
-    check(
-      builder !== env.ci.deployerAccountId,
-      f("ci.builderAccountId"),
-      builder,
-      `it is ci.deployerAccountId too, which would give ungated jobs the deployer's rights; use an account id of its own, such as "github-builder-${env.name}"`,
-    );
-  }
+  gateProblems(env, problems);
 
   for (const [key, value] of Object.entries(env.labels)) {
     check(LABEL_KEY.test(key), f(`labels key`), key, "a GCP label key has up to 63 lowercase letters, digits, '_' or '-' and starts with a letter");
     check(LABEL_VALUE.test(value), f(`labels.${key}`), value, "a GCP label value has up to 63 lowercase letters, digits, '_' or '-'");
     check(key !== "environment" && key !== "service", f(`labels key`), key, "\"environment\" and \"service\" are set by the app; remove it");
   }
+}
+
+/** Records the problems of `env.approval.gate`: a gate only gates if nobody it stops can become the deployer. */
+function gateProblems(env: EnvironmentConfig, problems: Problems): void {
+  const check = problems.check.bind(problems);
+  const f = (field: string) => `environments.${env.name}.approval.gate${field}`;
+  const gate = env.approval.gate;
+  if (gate.kind === "none") return;
+  if (gate.kind !== "reviewers") {
+    check(false, f(".kind"), (gate as { kind: unknown }).kind, "use \"none\" (applies run unapproved) or \"reviewers\" (applies wait for a reviewer in a GitHub environment)");
+    return;
+  }
+  const { githubEnvironment, unattended, reviewers } = gate;
+  const teams = gate.reviewerTeamIds ?? [];
+  check(GITHUB_ENVIRONMENT.test(githubEnvironment), f(".githubEnvironment"), githubEnvironment, "use letters, digits, '.', '_' or '-'");
+  check(GITHUB_ENVIRONMENT.test(unattended.githubEnvironment), f(".unattended.githubEnvironment"), unattended.githubEnvironment, "use letters, digits, '.', '_' or '-'");
+  check(
+    unattended.githubEnvironment !== githubEnvironment,
+    f(".unattended.githubEnvironment"),
+    unattended.githubEnvironment,
+    `it is the gated environment too, so builds would wait for a reviewer and hold the deployer's variables; use another name, such as "${env.name}-ci"`,
+  );
+  const builder = unattended.builderAccountId;
+  check(SERVICE_ACCOUNT_ID.test(builder), f(".unattended.builderAccountId"), builder, "a service account id has 6-30 lowercase letters, digits or hyphens and starts with a letter");
+  check(
+    builder !== env.ci.deployerAccountId,
+    f(".unattended.builderAccountId"),
+    builder,
+    `it is ci.deployerAccountId too, which would give ungated jobs the deployer's rights; use an account id of its own, such as "github-builder-${env.name}"`,
+  );
+  check(
+    builder !== env.ci.plannerAccountId,
+    f(".unattended.builderAccountId"),
+    builder,
+    `it is ci.plannerAccountId too, which would give pull requests the builder's rights; use an account id of its own, such as "github-builder-${env.name}"`,
+  );
+  for (const login of reviewers) {
+    check(GITHUB_LOGIN.test(login), f(".reviewers"), login, "use a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen");
+  }
+  check(new Set(reviewers.map((l) => l.toLowerCase())).size === reviewers.length, f(".reviewers"), reviewers, "name each reviewer once (logins are case-insensitive)");
+  for (const id of teams) check(Number.isSafeInteger(id) && id > 0, f(".reviewerTeamIds"), id, "use numeric GitHub team ids (positive integers)");
+  const count = reviewers.length + teams.length;
+  check(
+    count > 0,
+    f(".reviewers"),
+    reviewers,
+    `GitHub environment "${githubEnvironment}" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login`,
+  );
+  check(count <= MAX_REVIEWERS, f(".reviewers"), reviewers, `GitHub allows at most ${MAX_REVIEWERS} required reviewers per environment (logins and teams together)`);
 }

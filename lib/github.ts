@@ -1,33 +1,15 @@
 /**
  * What the `github` stack publishes and the generated workflows rely on, derived
- * from one environment and the repository config: the branches that may deploy
- * and the Actions variables. Pure functions, so the stack and the workflow
- * generator cannot disagree. The GitHub environment names themselves are in
- * lib/naming, since the foundation binds its accounts to them too. Kept below
+ * from one environment and the repository config: the Actions variables, the
+ * labels and the names GitHub matches by. Pure functions, so the stack and the workflow
+ * generator cannot disagree. The GitHub environments themselves are in
+ * lib/ci, since the foundation binds its accounts to them too. Kept below
  * the constructs, since the workflows read it as well.
  */
 import type { EnvironmentConfig } from "../environments/types";
-import type { GithubConfig } from "../environments/github";
 import { ALLOW_DESTROY_LABEL } from "./plan";
-import { ciAccountEmail, githubEnvironmentNames, registryUrl, workloadIdentityProviderName, type CiJob } from "./naming";
-
-/** Every distinct GitHub environment of `env`, deploy first, plans last. */
-export function githubEnvironmentsOf(env: EnvironmentConfig, github: GithubConfig): string[] {
-  const names = githubEnvironmentNames(env, github);
-  return [...new Set([names.deploy, names.unattended, names.plan])];
-}
-
-/**
- * Branches allowed to deploy to the GitHub environments of `env`: its own
- * branch and the default branch. GitHub runs a `workflow_run`-triggered job on
- * the default branch (GITHUB_REF), and every environment's pipeline chains at
- * least one phase that way, so without it the chained jobs would be refused
- * ("Branch main is not allowed to deploy"). The default branch only ever runs
- * reviewed workflows, and they check out `env.branch` explicitly.
- */
-export function deploymentBranches(env: EnvironmentConfig, github: GithubConfig): string[] {
-  return [...new Set([env.branch, github.defaultBranch])];
-}
+import { ciAccountEmail, type CiJob } from "./ci";
+import { registryUrl, workloadIdentityProviderName } from "./naming";
 
 /** The Actions variables every workflow reads as `vars.<NAME>`. */
 export const ACTIONS_VARIABLES = {

@@ -3,7 +3,6 @@
  * Pure functions: no I/O, no cdktf. A name that breaks a cloud limit throws a
  * ConfigError here, at synth, instead of failing at apply.
  */
-import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "./errors";
 import { BUILT_BUCKET_NAME, CLOUD_RUN_NAME, SECRET_ID, SERVICE_ACCOUNT_ID } from "./patterns";
@@ -175,66 +174,9 @@ export function deployerEmail(env: EnvironmentConfig): string {
   return serviceAccountEmail(env, env.ci.deployerAccountId);
 }
 
-/**
- * Email of the account unattended jobs use where the environment has an
- * approval gate: `github-builder-production@mindmirror-prod.iam.gserviceaccount.com`;
- * `undefined` where it has none (every job uses the deployer).
- */
-export function builderEmail(env: EnvironmentConfig): string | undefined {
-  const id = env.ci.builderAccountId;
-  return id === undefined ? undefined : serviceAccountEmail(env, id);
-}
-
 /** Email of the read-only account of plans for pull requests and the drift detection: `github-planner-staging@mindmirror-69.iam.gserviceaccount.com`. */
 export function plannerEmail(env: EnvironmentConfig): string {
   return serviceAccountEmail(env, env.ci.plannerAccountId);
-}
-
-/**
- * The kinds of job that authenticate to Google Cloud: `tofu apply`, what runs
- * unattended in the pipeline (image builds, the plans before an approval), and
- * the read-only plans of pull requests and the drift detection.
- */
-export type CiJob = "deploy" | "unattended" | "plan";
-
-/** Email of the account a job of kind `job` authenticates as: the builder for unattended jobs where there is one, else the deployer; the planner for plans. */
-export function ciAccountEmail(env: EnvironmentConfig, job: CiJob): string {
-  if (job === "plan") return plannerEmail(env);
-  return (job === "unattended" ? builderEmail(env) : undefined) ?? deployerEmail(env);
-}
-
-/** The GitHub environments the jobs of one deployment environment run in. */
-export interface GithubEnvironmentNames {
-  /**
-   * Where `tofu apply` runs. When the environment sets `approval.githubEnvironment`,
-   * this is that environment and its required reviewers are the approval gate.
-   */
-  readonly deploy: string;
-  /**
-   * Where unattended jobs run (image builds, plans): never gated, so they do not
-   * wait for a person. The same as `deploy` when `deploy` has no gate.
-   */
-  readonly unattended: string;
-  /**
-   * Where the read-only plans of pull requests and the drift detection run
-   * (`staging-plan`): no branch policy, no reviewers, the planner's variables.
-   */
-  readonly plan: string;
-  /** True when `deploy` is an approval gate. */
-  readonly gated: boolean;
-}
-
-/**
- * The GitHub environments of `env`: `staging` for everything but plans;
- * `production` (gated) and `production-ci`; `<env>-plan` for the read-only
- * plans. The GitHub stack creates them, the workflows run in them, and the
- * foundation binds each CI account to one of them.
- */
-export function githubEnvironmentNames(env: EnvironmentConfig, github: GithubConfig): GithubEnvironmentNames {
-  const gate = env.approval.githubEnvironment;
-  const plan = `${env.name}${github.planEnvironmentSuffix}`;
-  if (gate === undefined) return { deploy: env.name, unattended: env.name, plan, gated: false };
-  return { deploy: gate, unattended: `${env.name}${github.unattendedEnvironmentSuffix}`, plan, gated: true };
 }
 
 /** Full resource name of the Workload Identity provider GitHub Actions authenticates through. */
@@ -250,4 +192,11 @@ export function registryUrl(env: EnvironmentConfig): string {
 /** The record of the last images that passed their health check, beside the tfvars file: `staging.healthy.json`. */
 export function healthyImagesFile(env: EnvironmentConfig): string {
   return `${env.name}.healthy.json`;
+}
+
+/** A readable Terraform name from parts: `("deployer", "iam.serviceAccountUser", "agent-service")` -> `deployer_iam_service_account_user_agent_service`. */
+export function terraformName(...parts: string[]): string {
+  return parts
+    .map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase())
+    .join("_");
 }

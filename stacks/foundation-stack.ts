@@ -108,8 +108,8 @@ export class FoundationStack extends EnvironmentStack {
       statePrefixes: pipelineKinds.map((kind) => statePrefix(env, kind)),
     };
     this.deployer = new Deployer(this, "deployer", { environment: env, identity: this.identity, importExisting, ...targets });
-    // validateEnvironment ties the builder to the gate: an account id is set exactly where approval.githubEnvironment is.
-    if (env.ci.builderAccountId !== undefined) {
+    // Only a reviewer gate has a builder: without one, unattended jobs are the deployer.
+    if (this.identity.topology.builderAccountId !== undefined) {
       this.builder = new Builder(this, "builder", { environment: env, identity: this.identity, ...targets });
     }
     // The planner reads every stack's state, this one's included: it can read what defines it, not change it.

@@ -42,14 +42,14 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
     name: `Plan ${stack}`,
     runsOn: TOOLCHAIN.runner,
     if: startCondition(ctx, phase),
-    environment: ctx.names.unattended,
+    environment: ctx.ci.environmentOf.unattended,
     // pull-requests: read finds the allow-destroy label where the environment protects its resources.
     // actions: read finds the last good ref of a gated gateway (health.ts).
     permissions: {
       contents: "read",
       idToken: "write",
       ...(env.deletionProtection ? { pullRequests: "read" as const } : {}),
-      ...(gateway && ctx.names.gated ? { actions: "read" as const } : {}),
+      ...(gateway && ctx.ci.gated ? { actions: "read" as const } : {}),
     },
     timeoutMinutes: 20,
     outputs: { changes: APPLY_PLAN.expr("changes"), sha: REVISION.expr("sha"), ...(gateway ? servingOutputs(ctx) : {}) },
@@ -124,7 +124,7 @@ export function applyPhase(ctx: Context, phase: 2 | 4, kind: StackKind, deployab
     needs: ["plan"],
     // Nothing to apply, nothing to approve.
     if: "needs.plan.outputs.changes == 'true'",
-    environment: ctx.names.deploy,
+    environment: ctx.ci.environmentOf.deploy,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
     ...(gateway ? { outputs: { health: "${{ steps.health.outcome }}" } } : {}),

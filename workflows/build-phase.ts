@@ -154,7 +154,7 @@ function buildJob(ctx: Context, spec: BuildJobSpec): Job {
     runsOn: TOOLCHAIN.runner,
     needs: ["plan"],
     if: "needs.plan.outputs.build == 'true'",
-    environment: ctx.names.unattended,
+    environment: ctx.ci.environmentOf.unattended,
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,
     ...(spec.matrix === undefined
@@ -246,7 +246,7 @@ function updateTfvarsJob(ctx: Context, what: string, gateway: boolean): Job {
     pullRequestBody: [
       `Built by ${RUN_URL} from \${{ needs.plan.outputs.commit }}.`,
       "",
-      `Merging starts **${phaseWorkflowName(env, gateway ? 4 : 2)}**: it plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
+      `Merging starts **${phaseWorkflowName(env, gateway ? 4 : 2)}**: it plans, then waits for approval in the GitHub environment \`${ctx.ci.environmentOf.deploy}\` before it applies.`,
     ].join("\n"),
     gateway,
   });

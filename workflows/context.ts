@@ -1,7 +1,8 @@
 /** Names, triggers and conditions shared by the phase workflows of one environment. */
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
-import { ENVIRONMENTS_FOLDER, TFVARS_SUFFIX, type GithubEnvironmentNames } from "../lib/naming";
+import type { CiTopology } from "../lib/ci";
+import { ENVIRONMENTS_FOLDER, TFVARS_SUFFIX } from "../lib/naming";
 import type { Concurrency, Triggers } from "./model";
 
 /** The phases, in order. */
@@ -67,7 +68,8 @@ export function tfvarsGlob(github: GithubConfig): string {
 export interface Context {
   readonly env: EnvironmentConfig;
   readonly github: GithubConfig;
-  readonly names: GithubEnvironmentNames;
+  /** The GitHub environments the jobs run in, from the approval gate. */
+  readonly ci: CiTopology;
   readonly byPullRequest: boolean;
   /** This project's folder in the repository (`infra`): npm, synth and tofu run there. */
   readonly infra: string;

@@ -10,7 +10,8 @@
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { PIPELINE_LABELS } from "../lib/github";
-import { backendConfigFile, githubEnvironmentNames, stackName, type StackKind } from "../lib/naming";
+import { planEnvironment } from "../lib/ci";
+import { backendConfigFile, stackName, type StackKind } from "../lib/naming";
 import { stepOutputs, type Job, type Step, type WorkflowFile } from "./model";
 import { planSummaryCommand } from "./plan-summary";
 import { authenticate, checkoutRepository, installNode, RUN_URL, setupTofu, stackDir, synth, synthesizedStackDir, tofuInit } from "./steps";
@@ -113,7 +114,7 @@ function planJob(target: DriftTarget, github: GithubConfig): Job {
     name: `Plan ${stack}`,
     runsOn: TOOLCHAIN.runner,
     // The plans' environment: the read-only planner, which can change nothing it plans.
-    environment: githubEnvironmentNames(env, github).plan,
+    environment: planEnvironment(env, github),
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 20,
     outputs: { result: DRIFT_PLAN.expr("result") },

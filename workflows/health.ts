@@ -27,7 +27,7 @@ const DELAY = "10s";
 
 /** A failed check rolls back by itself only where no person gates the applies and the job may commit to the branch. */
 export function autoRollback(ctx: Context): boolean {
-  return !ctx.names.gated && !ctx.byPullRequest;
+  return !ctx.ci.gated && !ctx.byPullRequest;
 }
 
 /** The step ending phase 2: every backend's health, one summary row each; fails if any is unhealthy. */
@@ -88,7 +88,7 @@ export function servingFacts(ctx: Context, gateway: ServiceDefinition): Step[] {
       ].join("\n"),
     },
   ];
-  if (ctx.names.gated) {
+  if (ctx.ci.gated) {
     steps.push({
       name: "Find the last good ref",
       id: LAST_GOOD.id,
@@ -108,7 +108,7 @@ export function servingFacts(ctx: Context, gateway: ServiceDefinition): Step[] {
 export function servingOutputs(ctx: Context): Record<string, string> {
   return {
     serving: SERVING.expr("image"),
-    ...(ctx.names.gated ? { "last-good": LAST_GOOD.expr("ref") } : {}),
+    ...(ctx.ci.gated ? { "last-good": LAST_GOOD.expr("ref") } : {}),
   };
 }
 

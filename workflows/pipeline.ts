@@ -9,11 +9,11 @@
  *   with the job's token starts no workflow, so direct-commit pipelines chain
  *   their apply phases with `workflow_run`; PR pipelines start them on the
  *   push a person's merge makes.
- * - `approval.githubEnvironment`: apply jobs run in that GitHub environment,
- *   whose reviewers are the approval gate, as the deployer, after an ungated
- *   plan job whose saved plan is what gets applied; builds and plans run in the
- *   ungated `<env>-ci` environment as the read-mostly builder
- *   (`ci.builderAccountId`); success is recorded in an issue.
+ * - `approval.gate` (through `ciTopology`): behind a reviewer gate, apply jobs
+ *   run in its GitHub environment, whose reviewers approve them, as the
+ *   deployer, after an ungated plan job whose saved plan is what gets applied;
+ *   builds and plans run in the gate's ungated `unattended` environment as the
+ *   read-mostly builder; success is recorded in an issue.
  * - `backend.mode`: `partial` adds `-backend-config=<env>.backend.hcl` to init.
  *
  * Beside the phases, a hand-started rollback restores the tfvars file of an
@@ -23,7 +23,7 @@ import { servicesOf, type ServiceDefinition } from "../catalog";
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { check } from "../lib/errors";
-import { githubEnvironmentNames } from "../lib/naming";
+import { ciTopology } from "../lib/ci";
 import { applyPhase } from "./apply-phase";
 import { buildPhase } from "./build-phase";
 import { phaseWorkflowFile, rollbackWorkflowFile, type Context, type Phase } from "./context";
@@ -34,7 +34,7 @@ export { phaseWorkflowFile, phaseWorkflowName, rollbackWorkflowFile, rollbackWor
 
 /** The four phase workflows of `env`, in order, then its rollback. */
 export function pipelineWorkflows(env: EnvironmentConfig, github: GithubConfig, catalog: readonly ServiceDefinition[]): WorkflowFile[] {
-  const ctx: Context = { env, github, names: githubEnvironmentNames(env, github), byPullRequest: env.approval.imageUpdatesByPullRequest, infra: github.infraDirectory };
+  const ctx: Context = { env, github, ci: ciTopology(env, github), byPullRequest: env.approval.imageUpdatesByPullRequest, infra: github.infraDirectory };
   const services = servicesOf(catalog, "services");
   const gateways = servicesOf(catalog, "gateway");
   check(gateways.length === 1, "catalog gateway services", gateways.map((s) => s.name), "phase 3 builds exactly one gateway image; keep one service with stack \"gateway\"");

@@ -2,7 +2,8 @@ import { PULL_REQUEST_CHECK } from "../lib/github";
 import type { GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { ALLOW_DESTROY_LABEL } from "../lib/plan";
-import { backendConfigFile, githubEnvironmentNames, stackName, type StackKind } from "../lib/naming";
+import { planEnvironment } from "../lib/ci";
+import { backendConfigFile, stackName, type StackKind } from "../lib/naming";
 import type { Job, Step, WorkflowFile } from "./model";
 import { planSummaryCommand } from "./plan-summary";
 import { authenticate, checkoutRepository, installNode, setupTofu, synth, synthesizedStackDir } from "./steps";
@@ -76,7 +77,7 @@ function planJob(env: EnvironmentConfig, github: GithubConfig): Job {
     name: `Plan ${env.name}`,
     runsOn: TOOLCHAIN.runner,
     if: `github.base_ref == '${env.branch}' && ${SAME_REPOSITORY}`,
-    environment: githubEnvironmentNames(env, github).plan,
+    environment: planEnvironment(env, github),
     // No pull-requests write here: this job runs the pull request's code with cloud credentials.
     permissions: { contents: "read", idToken: "write" },
     timeoutMinutes: 30,

@@ -17,7 +17,7 @@ function issueBody(ctx: Context, outcome: string): string {
 
 /** `deployment,<env>[,gateway],<outcome>`; a failure in a gated environment is also `critical`, as today in production. */
 function issueLabels(ctx: Context, gateway: boolean, outcome: string): string[] {
-  const critical = outcome === PIPELINE_LABELS.failure && ctx.names.gated ? [PIPELINE_LABELS.critical] : [];
+  const critical = outcome === PIPELINE_LABELS.failure && ctx.ci.gated ? [PIPELINE_LABELS.critical] : [];
   return [PIPELINE_LABELS.deployment, ctx.env.name, ...(gateway ? [PIPELINE_LABELS.gateway] : []), outcome, ...critical];
 }
 
@@ -34,7 +34,7 @@ export function reportJob(ctx: Context, needs: string[], subject: string, gatewa
       body: `${[issueBody(ctx, "A deployment failed"), ...details].join("\n")}\n\nTo roll back, run **${rollbackWorkflowName(ctx.env)}** with the last good commit (README, "Rollback").`,
     }),
   ];
-  if (ctx.names.gated) {
+  if (ctx.ci.gated) {
     steps.push(
       openIssue({
         name: "Open a success issue",
@@ -49,7 +49,7 @@ export function reportJob(ctx: Context, needs: string[], subject: string, gatewa
     name: "Report",
     runsOn: TOOLCHAIN.runner,
     needs,
-    if: `always() && (${ctx.names.gated ? `${failed} || ${applied}` : failed})`,
+    if: `always() && (${ctx.ci.gated ? `${failed} || ${applied}` : failed})`,
     permissions: { issues: "write" },
     timeoutMinutes: 5,
     steps,

@@ -100,7 +100,7 @@ function rollbackJob(ctx: Context): Job {
     pullRequestBody: [
       `Restores the images of \`\${{ inputs.${ROLLBACK_REF_INPUT} }}\` (${REF.expr("commit")}), started by @\${{ github.actor }} in ${RUN_URL}; its summary lists every image change.`,
       "",
-      `Merging starts ${applies}: each plans, then waits for approval in the GitHub environment \`${ctx.names.deploy}\` before it applies.`,
+      `Merging starts ${applies}: each plans, then waits for approval in the GitHub environment \`${ctx.ci.environmentOf.deploy}\` before it applies.`,
       `**${phaseWorkflowName(env, 3)}** then rebuilds the gateway from the merged commit if its inputs changed since the restored image's commit, and opens a fresh gateway pull request: close it, or it undoes a rollback of the gateway.`,
     ].join("\n"),
     gateway: false,
@@ -109,7 +109,7 @@ function rollbackJob(ctx: Context): Job {
     name: ctx.byPullRequest ? "Propose the images of the ref" : "Commit the images of the ref",
     runsOn: TOOLCHAIN.runner,
     // Signed in as the unattended account (read access to the registry): the command checks each restored image still exists.
-    environment: ctx.names.unattended,
+    environment: ctx.ci.environmentOf.unattended,
     permissions: ctx.byPullRequest ? { ...publishPermissions(ctx), idToken: "write" } : { ...publishPermissions(ctx), actions: "write", idToken: "write" },
     // The group of the build phases' image updates: a rollback waits for one in progress, never interleaves with it.
     concurrency: imageUpdateConcurrency(env),

@@ -1,10 +1,11 @@
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { SERVICES } from "../../catalog";
+import { Builder } from "../../constructs/foundation/builder";
 import { BUILDER_ROLES } from "../../constructs/foundation/deployer-roles";
 import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
-import { GITHUB } from "../../environments/github";
-import { builderEmail, ciAccountEmail, deployerEmail } from "../../lib/naming";
-import { resourcesOf, withEnv } from "../helpers";
+import { builderEmail, ciAccountEmail } from "../../lib/ci";
+import { deployerEmail } from "../../lib/naming";
+import { resourcesOf, withGate } from "../helpers";
 import { foundationOf, grantsOf, grantsTo, importsOf } from "./grants";
 
 /**
@@ -29,11 +30,9 @@ const READ_ONLY = [
 ];
 
 const POOL = "principalSet://iam.googleapis.com/google_iam_workload_identity_pool.github";
-/** `env` with its own values but some `ci` fields replaced. */
-const withCi = (env: EnvironmentConfig, ci: Partial<EnvironmentConfig["ci"]>) => withEnv(env, { ci: { ...env.ci, ...ci } });
-/** `env` with some approval fields replaced. */
-const withApproval = (env: EnvironmentConfig, approval: Partial<EnvironmentConfig["approval"]>) =>
-  withEnv(env, { approval: { ...env.approval, ...approval } });
+/** `env` behind its own gate, with another builder account id. */
+const withBuilder = (env: EnvironmentConfig, builderAccountId: string) =>
+  withGate(env, { unattended: { githubEnvironment: `${env.name}-ci`, builderAccountId } });
 
 describe("builder roles", () => {
   it("are exactly the intended list", () => {
@@ -124,7 +123,7 @@ describe("staging, without a gate", () => {
   const { json } = foundationOf(staging);
 
   it("has no builder: every job but the read-only plans uses the deployer, bound to jobs of the repository in the staging environment", () => {
-    expect(staging.ci.builderAccountId).toBeUndefined();
+    expect(staging.approval.gate).toEqual({ kind: "none" });
     const runtime = SERVICES.map((s) => s.name.replace(/-/g, "_"));
     expect(Object.keys(resourcesOf(json, "google_service_account")).filter((name) => !runtime.includes(name))).toEqual(["deployer", "planner"]);
     expect(grantsOf(json).filter((g) => g.member === "builder")).toEqual([]);
@@ -143,7 +142,7 @@ describe("staging, without a gate", () => {
 
 describe("builder derived from the environment model", () => {
   it("follows a gate wherever the config puts one", () => {
-    const gated = withCi(withApproval(staging, { githubEnvironment: "staging-gate" }), { builderAccountId: "github-builder-staging" });
+    const gated = withGate(staging, { githubEnvironment: "staging-gate" });
     const { json } = foundationOf(gated);
     const bindings = resourcesOf(json, "google_service_account_iam_member");
     expect(bindings.deployer_workload_identity_user.member).toMatch(/\/attribute\.repository_environment\/Peleke\/MindMirror:staging-gate$/);
@@ -164,37 +163,36 @@ describe("builder derived from the environment model", () => {
 });
 
 describe("builder config errors", () => {
-  it("fails if an environment with a gate has no builder", () => {
-    const bare = withCi(production, { builderAccountId: undefined });
-    expect(() => validateEnvironment(bare)).toThrow(
-      /^environments\.production\.ci\.builderAccountId: undefined is not valid; approval\.githubEnvironment "production" gates the deployer, .*set it to a service account id such as "github-builder-production"$/,
+  it("fails if the builder is the deployer", () => {
+    const same = withBuilder(production, "github-actions-production");
+    expect(() => validateEnvironment(same)).toThrow(
+      /^environments\.production\.approval\.gate\.unattended\.builderAccountId: "github-actions-production" is not valid; it is ci\.deployerAccountId too, which would give ungated jobs the deployer's rights/,
     );
-    expect(() => foundationOf(bare)).toThrow(/environments\.production\.ci\.builderAccountId/);
   });
 
-  it("fails if the builder is the deployer", () => {
-    const same = withCi(production, { builderAccountId: "github-actions-production" });
-    expect(() => validateEnvironment(same)).toThrow(
-      /^environments\.production\.ci\.builderAccountId: "github-actions-production" is not valid; it is ci\.deployerAccountId too, which would give ungated jobs the deployer's rights/,
+  it("fails if the builder is the planner", () => {
+    expect(() => validateEnvironment(withBuilder(production, "github-planner-production"))).toThrow(
+      /^environments\.production\.approval\.gate\.unattended\.builderAccountId: "github-planner-production" is not valid; it is ci\.plannerAccountId too, which would give pull requests the builder's rights/,
     );
   });
 
   it("fails if the builder is not a service account id", () => {
-    expect(() => validateEnvironment(withCi(production, { builderAccountId: "Builder_Prod" }))).toThrow(
-      /environments\.production\.ci\.builderAccountId: "Builder_Prod" is not valid; a service account id has 6-30 lowercase letters/,
+    expect(() => validateEnvironment(withBuilder(production, "Builder_Prod"))).toThrow(
+      /environments\.production\.approval\.gate\.unattended\.builderAccountId: "Builder_Prod" is not valid; a service account id has 6-30 lowercase letters/,
     );
-    expect(() => validateEnvironment(withCi(production, { builderAccountId: "b" }))).toThrow(/ci\.builderAccountId: "b" is not valid/);
+    expect(() => validateEnvironment(withBuilder(production, "b"))).toThrow(/unattended\.builderAccountId: "b" is not valid/);
   });
 
-  it("fails if an environment without a gate names a builder nothing would use", () => {
-    expect(() => validateEnvironment(withCi(staging, { builderAccountId: "github-builder-staging" }))).toThrow(
-      /^environments\.staging\.ci\.builderAccountId: "github-builder-staging" is not valid; without approval\.githubEnvironment every job uses the deployer/,
+  it("refuses a Builder for an environment without a gate, naming the gate", () => {
+    const { stack } = foundationOf(staging);
+    const targets = { registry: stack.registry, runtimeAccounts: {}, cloudRunServices: [], urlsSecret: "service-urls-staging", stateBucket: "b", statePrefixes: [] };
+    expect(() => new Builder(stack, "extra-builder", { environment: staging, identity: stack.identity, ...targets })).toThrow(
+      /^environments\.staging\.approval\.gate\.kind: "none" is not valid; a Builder exists for environments whose applies wait for reviewers/,
     );
   });
 
   it("accepts the shipped environments", () => {
     expect(() => validateEnvironment(production)).not.toThrow();
     expect(() => validateEnvironment(staging)).not.toThrow();
-    expect(GITHUB.unattendedEnvironmentSuffix).toBe("-ci");
   });
 });

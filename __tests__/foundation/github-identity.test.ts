@@ -8,7 +8,7 @@ import { GithubIdentity } from "../../constructs/foundation/github-identity";
 import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { TerraformStack, Testing } from "../../lib/cdk";
-import { resourcesOf, withEnv } from "../helpers";
+import { resourcesOf, ungated, withGate } from "../helpers";
 
 /** A bare identity construct in a test stack, for its synth warnings. */
 function foundationScope(env: EnvironmentConfig, github: GithubConfig) {
@@ -39,15 +39,15 @@ describe("GitHub workload identity", () => {
   });
 
   it("derives the environment clauses from the config, not from the environment's name", () => {
-    const gated = withEnv(staging, { approval: { ...staging.approval, githubEnvironment: "staging-gate" } });
+    const gated = withGate(staging, { githubEnvironment: "staging-gate" });
     expect(githubAttributeCondition(gated, GITHUB)).toBe(
       'assertion.repository == "Peleke/MindMirror" && (assertion.environment == "staging-gate" || assertion.environment == "staging-ci" || assertion.environment == "staging-plan")',
     );
-    expect(githubAttributeCondition(gated, { ...GITHUB, unattendedEnvironmentSuffix: "-unattended", planEnvironmentSuffix: "-pr" })).toContain(
+    const renamed = withGate(staging, { githubEnvironment: "staging-gate", unattended: { githubEnvironment: "staging-unattended", builderAccountId: "github-builder-staging" } });
+    expect(githubAttributeCondition(renamed, { ...GITHUB, planEnvironmentSuffix: "-pr" })).toContain(
       '(assertion.environment == "staging-gate" || assertion.environment == "staging-unattended" || assertion.environment == "staging-pr")',
     );
-    const ungated = withEnv(production, { approval: { ...production.approval, githubEnvironment: undefined } });
-    expect(githubAttributeCondition(ungated, GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
+    expect(githubAttributeCondition(ungated(production), GITHUB)).toBe('assertion.repository == "Peleke/MindMirror"');
   });
 
   it("admits the numeric repository and owner ids too, when the config gives them", () => {
@@ -62,7 +62,7 @@ describe("GitHub workload identity", () => {
   });
 
   it("fails if a GitHub environment name could break out of the CEL string", () => {
-    const gated = withEnv(production, { approval: { ...production.approval, githubEnvironment: 'production" || true || "' } });
+    const gated = withGate(production, { githubEnvironment: 'production" || true || "' });
     expect(() => githubAttributeCondition(gated, GITHUB)).toThrow(/GitHub environment of production: "production\\" \|\| true \|\| \\"" is not valid; use letters, digits/);
   });
 

@@ -1,7 +1,8 @@
 import { ServiceAccount } from "@cdktf/provider-google/lib/service-account";
 import { PLANNER_ROLES } from "../../constructs/foundation/deployer-roles";
 import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
-import { ciAccountEmail, plannerEmail } from "../../lib/naming";
+import { ciAccountEmail } from "../../lib/ci";
+import { plannerEmail } from "../../lib/naming";
 import { resourcesOf, withEnv } from "../helpers";
 import { foundationOf, grantsTo, importsOf } from "./grants";
 
@@ -100,10 +101,10 @@ describe("planner config", () => {
       /^environments\.staging\.ci\.plannerAccountId: "Planner" is not valid; a service account id has 6-30 lowercase letters/,
     );
     expect(() => validateEnvironment(withCi(staging, { plannerAccountId: "github-actions-staging" }))).toThrow(
-      /^environments\.staging\.ci\.plannerAccountId: "github-actions-staging" is not valid; it is another CI account's id too[^\n]*$/,
+      /^environments\.staging\.ci\.plannerAccountId: "github-actions-staging" is not valid; it is ci\.deployerAccountId too, which would give pull requests the deployer's rights[^\n]*$/,
     );
     expect(() => validateEnvironment(withCi(production, { plannerAccountId: "github-builder-production" }))).toThrow(
-      /^environments\.production\.ci\.plannerAccountId: "github-builder-production" is not valid; it is another CI account's id too/,
+      /^environments\.production\.approval\.gate\.unattended\.builderAccountId: "github-builder-production" is not valid; it is ci\.plannerAccountId too, which would give pull requests the builder's rights/,
     );
   });
 });

@@ -90,7 +90,7 @@ describe("drift detection workflow", () => {
   });
 
   it("follows the environments given, not a fixed list", () => {
-    const files = workflowFiles({ environments: [staging], github: { ...GITHUB, reviewers: {} } });
+    const files = workflowFiles({ environments: [staging], github: GITHUB });
     const drift = files.find((f) => f.file === "drift.yml")!;
     expect(Object.keys(drift.workflow.jobs)).toEqual(["plan-foundation-staging", "plan-services-staging", "plan-gateway-staging", "report"]);
   });

@@ -6,11 +6,13 @@ import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/li
 import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
-import { builderEmail, deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
+import { builderEmail } from "../../lib/ci";
+import { deployerEmail, registryUrl, workloadIdentityProviderName } from "../../lib/naming";
+import { ungated, withGate } from "../helpers";
 import { githubStack, synthGithub, warningsOf, withApproval } from "./helpers";
 
-/** Production with two reviewers, so its gate can be approved. */
-const gatedProduction = withApproval(production, { reviewerUserIds: [1001, 1002], reviewerTeamIds: [77], preventSelfReview: true });
+/** Production with two reviewers and a team, so its gate can be approved by someone other than who started the deploy. */
+const gatedProduction = withGate(production, { reviewers: ["Peleke", "octo-cat"], reviewerTeamIds: [77], preventSelfReview: true });
 
 describe("github stack", () => {
   const stack = githubStack([staging, gatedProduction]);
@@ -40,23 +42,23 @@ describe("github stack", () => {
     expect(text).toHaveResourceWithProperties(RepositoryEnvironment, {
       environment: "production",
       prevent_self_review: true,
-      reviewers: [{ users: ["${data.github_user.reviewer_peleke.id}", 1001, 1002], teams: [77] }],
+      reviewers: [{ users: ["${data.github_user.reviewer_peleke.id}", "${data.github_user.reviewer_octo-cat.id}"], teams: [77] }],
     });
   });
 
   it("resolves each reviewer login to its user id with a github_user lookup at plan time", () => {
     const { data } = JSON.parse(synthGithub(githubStack(ENVIRONMENTS)).text) as { data: Record<string, Record<string, Record<string, unknown>>> };
-    expect(GITHUB.reviewers).toEqual({ production: ["Peleke"] });
+    expect(production.approval.gate).toMatchObject({ kind: "reviewers", reviewers: ["Peleke"] });
     expect(data.github_user).toEqual({ reviewer_peleke: { username: "Peleke" } });
     const shipped = synthGithub(githubStack(ENVIRONMENTS)).resources.github_repository_environment;
     expect(shipped.production.reviewers).toEqual([{ users: ["${data.github_user.reviewer_peleke.id}"], teams: [] }]);
     // Only the gated environment has reviewers.
     expect(shipped.staging.reviewers).toBeUndefined();
-    const two = synthGithub(githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "octo-cat"] } })).resources.github_repository_environment;
+    const two = synthGithub(githubStack([staging, withGate(production, { reviewers: ["Peleke", "octo-cat"] })])).resources.github_repository_environment;
     expect(two.production.reviewers[0].users).toEqual(["${data.github_user.reviewer_peleke.id}", "${data.github_user.reviewer_octo-cat.id}"]);
     // Two gated environments naming one person share one lookup.
-    const gatedStaging = { ...staging, ci: { ...staging.ci, builderAccountId: "github-builder-staging" }, approval: { ...staging.approval, githubEnvironment: "staging-gate" } };
-    const both = JSON.parse(synthGithub(githubStack([gatedStaging, production], { ...GITHUB, reviewers: { staging: ["Peleke"], production: ["Peleke"] } })).text) as {
+    const gatedStaging = withGate(staging, { githubEnvironment: "staging-gate" });
+    const both = JSON.parse(synthGithub(githubStack([gatedStaging, production])).text) as {
       data: Record<string, Record<string, unknown>>;
       resource: Record<string, Record<string, Record<string, unknown>>>;
     };
@@ -151,11 +153,7 @@ describe("github stack", () => {
   });
 
   it("derives the builder's variable from the model: a gate anywhere moves the builder to its unattended environment", () => {
-    const gatedStaging = {
-      ...staging,
-      ci: { ...staging.ci, builderAccountId: "github-builder-staging" },
-      approval: { ...staging.approval, githubEnvironment: "staging-gate", reviewerUserIds: [5] },
-    };
+    const gatedStaging = withGate(staging, { githubEnvironment: "staging-gate" });
     const { resources: gated } = synthGithub(githubStack([gatedStaging, gatedProduction]));
     const account = (name: string) => gated.github_actions_environment_variable[`${name}_gcp_service_account`].value;
     expect(account("staging-gate")).toBe("github-actions-staging@mindmirror-69.iam.gserviceaccount.com");
@@ -207,67 +205,71 @@ describe("github stack", () => {
 });
 
 describe("github stack approval gate", () => {
-  const noReviewers = { ...GITHUB, reviewers: {} };
-
   it("fails synth, in one line, when a gated environment has no reviewer", () => {
-    expect(production.approval.reviewerUserIds).toEqual([]);
-    expect(() => githubStack([staging, production], noReviewers)).toThrow(
-      /^github\.reviewers\.production: \[\] is not valid; GitHub environment "production" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login$/,
+    expect(() => githubStack([staging, withGate(production, { reviewers: [] })])).toThrow(
+      /^environments\.production\.approval\.gate\.reviewers: \[\] is not valid; GitHub environment "production" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login$/,
     );
-    // A numeric id or a team is a reviewer too.
-    expect(() => githubStack([staging, withApproval(production, { reviewerTeamIds: [7] })], noReviewers)).not.toThrow();
+    // A team is a reviewer too.
+    const team = synthGithub(githubStack([staging, withGate(production, { reviewers: [], reviewerTeamIds: [7] })]));
+    expect(team.resources.github_repository_environment.production.reviewers).toEqual([{ users: [], teams: [7] }]);
   });
 
-  it("fails if a reviewer is not a valid GitHub login, or named for an environment that does not exist", () => {
-    for (const login of ["-peleke", "pe--leke", "pe leke", "a".repeat(40), ""]) {
-      expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: [login] } })).toThrow(
-        new RegExp(`^github\\.reviewers\\.production: ${JSON.stringify(login).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid; use a GitHub login: 1-39 letters`),
-      );
-    }
-    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { production: ["Peleke", "peleke"] } })).toThrow(/github\.reviewers\.production: \["Peleke","peleke"\] is not valid; name each reviewer once/);
-    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { prod: ["Peleke"] } })).toThrow(/^github\.reviewers: "prod" is not valid; name an environment: one of staging, production$/);
-    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, reviewers: { ...GITHUB.reviewers, staging: ["Peleke"] } })).toThrow(
-      /^github\.reviewers: "staging" is not valid; environment staging has no approval gate/,
+  it("fails if a reviewer is not a valid GitHub login", () => {
+    expect(() => githubStack([staging, withGate(production, { reviewers: ["pe--leke"] })])).toThrow(
+      /^environments\.production\.approval\.gate\.reviewers: "pe--leke" is not valid; use a GitHub login: 1-39 letters/,
     );
   });
 
   it("warns of nothing for the shipped config: one reviewer who may approve deploys others started", () => {
-    expect(production.approval.preventSelfReview).toBe(false);
+    expect(production.approval.gate).toMatchObject({ preventSelfReview: false });
     expect(warningsOf(githubStack(ENVIRONMENTS))).toEqual([]);
   });
 
   it("warns when the only reviewer may not approve their own deploy", () => {
-    const warnings = warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: true })], noReviewers));
-    expect(warnings).toEqual([expect.stringMatching(/the only reviewer \(user 42\) cannot approve a deploy they started, because preventSelfReview is true/)]);
+    const warnings = warningsOf(githubStack([staging, withGate(production, { reviewers: ["octo-cat"], preventSelfReview: true })]));
+    expect(warnings).toEqual([expect.stringMatching(/^environments\.production\.approval\.gate: the only reviewer \(octo-cat\) cannot approve a deploy they started, because preventSelfReview is true/)]);
   });
 
-  it("does not warn for one reviewer who may self-review, or one reviewer plus a team", () => {
-    expect(warningsOf(githubStack([staging, withApproval(production, { preventSelfReview: true })]))).toEqual([
+  it("does not warn for one reviewer who may self-review, two reviewers, or one reviewer plus a team", () => {
+    expect(warningsOf(githubStack([staging, withGate(production, { preventSelfReview: true })]))).toEqual([
       expect.stringMatching(/the only reviewer \(Peleke\) cannot approve a deploy they started/),
     ]);
-    expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], preventSelfReview: false })]))).toEqual([]);
-    expect(warningsOf(githubStack([staging, withApproval(production, { reviewerUserIds: [42], reviewerTeamIds: [7], preventSelfReview: true })]))).toEqual([]);
+    expect(warningsOf(githubStack([staging, withGate(production, { preventSelfReview: false })]))).toEqual([]);
+    expect(warningsOf(githubStack([staging, withGate(production, { reviewers: ["Peleke", "octo-cat"], preventSelfReview: true })]))).toEqual([]);
+    expect(warningsOf(githubStack([staging, withGate(production, { reviewerTeamIds: [7], preventSelfReview: true })]))).toEqual([]);
   });
 
   it("does not warn for an environment without a gate", () => {
-    expect(staging.approval.githubEnvironment).toBeUndefined();
-    expect(warningsOf(githubStack([staging], noReviewers))).toEqual([]);
+    expect(staging.approval.gate.kind).toBe("none");
+    expect(warningsOf(githubStack([staging, ungated(production)]))).toEqual([]);
+  });
+
+  it("gives an ungated environment one GitHub environment for every job but the plans, as the deployer, without reviewers", () => {
+    const { resources } = synthGithub(githubStack([staging, ungated(production)]));
+    expect(Object.keys(resources.github_repository_environment).sort()).toEqual(["production", "production-plan", "staging", "staging-plan"]);
+    expect(resources.github_repository_environment.production.reviewers).toBeUndefined();
+    expect(resources.github_actions_environment_variable.production_gcp_service_account.value).toBe(deployerEmail(production));
   });
 });
 
 describe("github stack config errors", () => {
   it("fails if an environment has more than 6 reviewers", () => {
-    const crowded = withApproval(production, { reviewerUserIds: [1, 2, 3, 4], reviewerTeamIds: [5, 6, 7] });
-    expect(() => githubStack([staging, crowded])).toThrow(/environments\.production\.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers/);
+    const crowded = withGate(production, { reviewers: ["a", "b", "c", "d"], reviewerTeamIds: [5, 6, 7] });
+    expect(() => githubStack([staging, crowded])).toThrow(/^environments\.production\.approval\.gate\.reviewers: \["a","b","c","d"\] is not valid; GitHub allows at most 6 required reviewers/);
   });
 
-  it("fails, in one line, if the plans' suffix is not one, is the unattended one, or gives a gate's name", () => {
+  it("fails, in one line, if the plans' suffix is not one, or gives one of the gate's names", () => {
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "plan" })).toThrow(/^github\.planEnvironmentSuffix: "plan" is not valid; use "-" followed by lowercase letters or digits[^\n]*$/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, planEnvironmentSuffix: "-ci" })).toThrow(
-      /^github\.planEnvironmentSuffix: "-ci" is not valid; it is github\.unattendedEnvironmentSuffix too, which would let pull requests become the builder/,
+      /^GitHub environment of production: "production-ci" is not valid; the plans' environment would share the variables of another CI account/,
     );
-    const clash = withApproval(production, { githubEnvironment: "production-plan" });
+    const clash = withGate(production, { githubEnvironment: "production-plan" });
     expect(() => githubStack([staging, clash])).toThrow(/^GitHub environment of production: "production-plan" is not valid; the plans' environment would share the variables of another CI account/);
+  });
+
+  it("fails if two environments would share a GitHub environment", () => {
+    const taken = withGate(production, { unattended: { githubEnvironment: "staging", builderAccountId: "github-builder-production" } });
+    expect(() => githubStack([staging, taken])).toThrow(/^GitHub environment of production: "staging" is not valid; environment staging uses it already/);
   });
 
   it("fails if the owner is not a GitHub login", () => {
@@ -300,13 +302,7 @@ describe("github stack config errors", () => {
   });
 
   it("fails if two environments would share a GitHub environment or a branch", () => {
-    const twin = {
-      ...staging,
-      name: "preview",
-      branch: "preview",
-      ci: { ...staging.ci, builderAccountId: "github-builder-preview" },
-      approval: { ...staging.approval, githubEnvironment: "staging" },
-    };
+    const twin = withGate({ ...staging, name: "preview", branch: "preview" }, { githubEnvironment: "staging" });
     expect(() => githubStack([staging, twin])).toThrow(/GitHub environment of preview: "staging" is not valid; environment staging uses it already/);
     expect(() => githubStack([staging, { ...staging, name: "preview" }])).toThrow(/environments\.preview\.branch: "staging" is not valid; environment staging deploys from it already/);
   });

@@ -78,7 +78,7 @@ describe("pull-request plans", () => {
   });
 
   it("follows the environments given", () => {
-    const files = workflowFiles({ environments: [staging], github: { ...GITHUB, reviewers: {} } });
+    const files = workflowFiles({ environments: [staging], github: GITHUB });
     expect(Object.keys(files.find((f) => f.file === "pull-request.yml")!.workflow.jobs)).toEqual(["check", "plan-staging", "comment-staging", "fork-notice"]);
   });
 });

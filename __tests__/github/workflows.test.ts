@@ -4,11 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { actionsVariables, deploymentBranches } from "../../lib/github";
+import { deploymentBranches } from "../../lib/ci";
+import { actionsVariables } from "../../lib/github";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
-import { backendConfigFile, githubEnvironmentNames, serviceUrlsSecretId, stackName } from "../../lib/naming";
+import { backendConfigFile, serviceUrlsSecretId, stackName } from "../../lib/naming";
 import { PULL_REQUEST_CHECK } from "../../lib/github";
 import {
   ACTION_PINS,
@@ -226,7 +227,6 @@ describe("apply phases", () => {
       expect(apply.environment).toBe("production");
       expect(plan.environment).toBe("production-ci");
     }
-    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", plan: "production-plan", gated: true });
   });
 
   it("runs staging jobs in the ungated staging environment", () => {
@@ -540,12 +540,11 @@ describe("rollback", () => {
     // id-token: the command signs in to check each restored image still exists in the registry.
     expect(job(staging).permissions).toEqual({ contents: "write", actions: "write", "id-token": "write" });
     expect(job(production).permissions).toEqual({ contents: "write", "pull-requests": "write", "id-token": "write" });
+    // Cloud credentials of the unattended account only: it reads the registry, never deploys.
     expect([job(staging).environment, job(production).environment]).toEqual(["staging", "production-ci"]);
     for (const env of ENVIRONMENTS) {
       expect(rollbackOf(env).permissions).toEqual({});
       expect(rollbackOf(env).jobs.report.permissions).toEqual({ issues: "write" });
-      // Cloud credentials of the unattended account only: it reads the registry, never deploys.
-      expect(job(env).environment).toBe(env.approval.githubEnvironment === undefined ? env.name : `${env.name}-ci`);
     }
   });
 

@@ -2,7 +2,8 @@
  * Bad environment values a person could write, each rejected with the field,
  * the value and the fix; and the closest valid values (the limits), accepted.
  */
-import { production, staging, validateEnvironment, type EnvironmentConfig } from "../../environments";
+import { production, staging, validateEnvironment, type EnvironmentConfig, type ReviewerGate } from "../../environments";
+import { ungated, withEnv, withGate } from "../helpers";
 import { errorOf as error } from "./error-of";
 
 /** A copy of `base` with the value at the dotted `path` replaced. */
@@ -92,9 +93,16 @@ const FIELDS: [string, EnvironmentConfig, unknown[], unknown[], string][] = [
   ["ci.workloadIdentityPool", staging, ["abcd", x(32), "github-pool"], ["abc", x(33), "1pool", "pool-", "pool!", "!pool", "Pool"], "a pool id has 4-32 lowercase letters, digits or hyphens"],
   ["ci.workloadIdentityProvider", staging, ["abcd", x(32)], ["abc", x(33), "github-oidc!", "!github-oidc"], "a provider id has 4-32 lowercase letters, digits or hyphens"],
   ["ci.deployerAccountId", staging, ["abcdef", x(30), "deploy-1"], ["abcde", x(31), "1abcdef", "abcdef-", "github-actions!", "!github-actions", "Github-actions"], ACCOUNT_FIX],
-  ["ci.builderAccountId", production, ["abcdef", x(30)], ["abcde", x(31), "builder-", "github-builder!", "!github-builder"], ACCOUNT_FIX],
+  ["approval.gate.unattended.builderAccountId", production, ["abcdef", x(30)], ["abcde", x(31), "builder-", "github-builder!", "!github-builder"], ACCOUNT_FIX],
   ["approval.requiredPullRequestApprovals", staging, [0, 10], [-1, 11, 1.5], "use an integer from 0 to 10"],
-  ["approval.githubEnvironment", production, ["production", "a", x(255), "Prod_1.x-y"], ["", x(256), "prod env", "prod/x", "prod!", "!prod"], "use letters, digits, '.', '_' or '-'"],
+  ["approval.gate.githubEnvironment", production, ["production", "a", x(255), "Prod_1.x-y"], ["", x(256), "prod env", "prod/x", "prod!", "!prod"], "use letters, digits, '.', '_' or '-'"],
+  [
+    "approval.gate.unattended.githubEnvironment",
+    production,
+    ["production-ci", "a", x(255), "Prod_1.x-y"],
+    ["", x(256), "prod ci", "prod/ci", "prod-ci!", "!prod-ci"],
+    "use letters, digits, '.', '_' or '-'",
+  ],
 ];
 
 describe("environment validation", () => {
@@ -134,45 +142,77 @@ describe("environment validation", () => {
     });
   });
 
-  describe("required reviewers", () => {
-    const reviewers = (reviewerUserIds: number[], reviewerTeamIds: number[]) => ({ ...production, approval: { ...production.approval, reviewerUserIds, reviewerTeamIds } });
+  describe("approval gate", () => {
+    const gated = (patch: Partial<ReviewerGate>) => withGate(production, patch);
 
-    it.each([[[1, Number.MAX_SAFE_INTEGER], []], [[], [1, Number.MAX_SAFE_INTEGER]], [[1, 2, 3], [4, 5, 6]]])("accepts users %j and teams %j", (users, teams) => {
-      expect(() => validateEnvironment(reviewers(users, teams))).not.toThrow();
-    });
-
-    it.each([0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1])("fails if a user or team id is %j", (id) => {
-      const fix = "use numeric GitHub ids (positive integers), not logins";
-      expect(errorOf(reviewers([id], []))).toBe(`environments.production.approval.reviewerUserIds: ${JSON.stringify(id)} is not valid; ${fix}`);
-      expect(errorOf(reviewers([], [id]))).toBe(`environments.production.approval.reviewerTeamIds: ${JSON.stringify(id)} is not valid; ${fix}`);
+    it("accepts no gate, and a gate of up to 6 reviewers, logins and teams together", () => {
+      expect(() => validateEnvironment(ungated(production))).not.toThrow();
+      expect(() => validateEnvironment(gated({ reviewers: ["a"], reviewerTeamIds: [] }))).not.toThrow();
+      expect(() => validateEnvironment(gated({ reviewers: [], reviewerTeamIds: [7] }))).not.toThrow();
+      expect(() => validateEnvironment(gated({ reviewers: ["a", "b", "c"], reviewerTeamIds: [1, 2, 3] }))).not.toThrow();
     });
 
     it("fails if users and teams together are more than GitHub's 6", () => {
-      expect(errorOf(reviewers([1, 2, 3, 4], [5, 6, 7]))).toBe(
-        "environments.production.approval reviewers: 7 is not valid; GitHub allows at most 6 required reviewers per environment",
+      expect(errorOf(gated({ reviewers: ["a", "b", "c", "d"], reviewerTeamIds: [5, 6, 7] }))).toBe(
+        'environments.production.approval.gate.reviewers: ["a","b","c","d"] is not valid; GitHub allows at most 6 required reviewers per environment (logins and teams together)',
       );
-    });
-  });
-
-  describe("builder account", () => {
-    it("fails if an approval gate has no builder for the unattended jobs", () => {
-      expect(errorOf({ ...production, ci: { ...production.ci, builderAccountId: undefined } })).toBe(
-        'environments.production.ci.builderAccountId: undefined is not valid; approval.githubEnvironment "production" gates the deployer, ' +
-          'so unattended jobs (image builds, plans) need an account of their own; set it to a service account id such as "github-builder-production"',
-      );
+      expect(errorOf(gated({ reviewers: ["a", "b", "c", "d", "e", "f", "g"] }))).toMatch(/approval\.gate\.reviewers: .* GitHub allows at most 6/);
     });
 
-    it("fails if there is a builder but no approval gate", () => {
-      expect(errorOf({ ...staging, ci: { ...staging.ci, builderAccountId: "github-builder-staging" } })).toBe(
-        'environments.staging.ci.builderAccountId: "github-builder-staging" is not valid; ' +
-          "without approval.githubEnvironment every job uses the deployer and nothing would use this account; remove it, or set approval.githubEnvironment",
+    it("fails if a gate has nobody to approve, since GitHub would then run applies unapproved", () => {
+      expect(errorOf(gated({ reviewers: [], reviewerTeamIds: [] }))).toBe(
+        'environments.production.approval.gate.reviewers: [] is not valid; GitHub environment "production" gates applies but has no reviewer, so GitHub would run them unapproved; add at least one GitHub login',
+      );
+      expect(errorOf(gated({ reviewers: [] }))).toMatch(/approval\.gate\.reviewers: \[\] is not valid; GitHub environment "production" gates applies but has no reviewer/);
+    });
+
+    it.each(["-peleke", "peleke-", "pe--leke", "pe leke", "pe_leke", x(40), "", "peleke!"])("fails if a reviewer login is %j", (login) => {
+      expect(errorOf(gated({ reviewers: [login] }))).toBe(
+        `environments.production.approval.gate.reviewers: ${JSON.stringify(login)} is not valid; use a GitHub login: 1-39 letters, digits or single hyphens, not starting or ending with a hyphen`,
+      );
+    });
+
+    it.each(["a", "Peleke", "pe-le-ke", x(39), "0"])("accepts the reviewer login %j", (login) => {
+      expect(() => validateEnvironment(gated({ reviewers: [login] }))).not.toThrow();
+    });
+
+    it("fails if a reviewer is named twice, in any case", () => {
+      expect(errorOf(gated({ reviewers: ["Peleke", "peleke"] }))).toBe(
+        'environments.production.approval.gate.reviewers: ["Peleke","peleke"] is not valid; name each reviewer once (logins are case-insensitive)',
+      );
+    });
+
+    it.each([0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1])("fails if a team id is %j", (id) => {
+      expect(errorOf(gated({ reviewerTeamIds: [id] }))).toBe(
+        `environments.production.approval.gate.reviewerTeamIds: ${JSON.stringify(id)} is not valid; use numeric GitHub team ids (positive integers)`,
+      );
+    });
+
+    it("fails if builds would run in the gated GitHub environment", () => {
+      expect(errorOf(gated({ unattended: { githubEnvironment: "production", builderAccountId: "github-builder-production" } }))).toBe(
+        'environments.production.approval.gate.unattended.githubEnvironment: "production" is not valid; it is the gated environment too, ' +
+          'so builds would wait for a reviewer and hold the deployer\'s variables; use another name, such as "production-ci"',
+      );
+    });
+
+    it("fails if the gate is of an unknown kind", () => {
+      const unknown = withEnv(production, { approval: { ...production.approval, gate: { kind: "manual" } as unknown as ReviewerGate } });
+      expect(errorOf(unknown)).toBe(
+        'environments.production.approval.gate.kind: "manual" is not valid; use "none" (applies run unapproved) or "reviewers" (applies wait for a reviewer in a GitHub environment)',
       );
     });
 
     it("fails if the builder is the deployer", () => {
-      expect(errorOf({ ...production, ci: { ...production.ci, builderAccountId: production.ci.deployerAccountId } })).toBe(
-        'environments.production.ci.builderAccountId: "github-actions-production" is not valid; it is ci.deployerAccountId too, ' +
+      expect(errorOf(gated({ unattended: { githubEnvironment: "production-ci", builderAccountId: production.ci.deployerAccountId } }))).toBe(
+        'environments.production.approval.gate.unattended.builderAccountId: "github-actions-production" is not valid; it is ci.deployerAccountId too, ' +
           `which would give ungated jobs the deployer's rights; use an account id of its own, such as "github-builder-production"`,
+      );
+    });
+
+    it("fails if the planner is the deployer", () => {
+      expect(errorOf({ ...staging, ci: { ...staging.ci, plannerAccountId: staging.ci.deployerAccountId } })).toBe(
+        'environments.staging.ci.plannerAccountId: "github-actions-staging" is not valid; it is ci.deployerAccountId too, ' +
+          'which would give pull requests the deployer\'s rights; use an id of its own, such as "github-planner-staging"',
       );
     });
   });

@@ -2,16 +2,11 @@
  * Every cloud name at its limits and one past them, names with junk before or
  * after a valid part, and each derived name of both environments.
  */
-import { GITHUB } from "../../environments/github";
 import { production, staging, type EnvironmentConfig } from "../../environments";
 import {
   backendConfigFile,
-  builderEmail,
-  ciAccountEmail,
   cloudRunName,
-  deployerEmail,
   environmentLabels,
-  githubEnvironmentNames,
   imageRepositoryPath,
   registryHost,
   registryUrl,
@@ -115,21 +110,6 @@ describe("derived names", () => {
   it("labels resources with the environment's labels, its name and the service", () => {
     expect(environmentLabels(staging)).toEqual({ app: "mindmirror", "managed-by": "cdktf", environment: "staging" });
     expect(serviceLabels(production, "gateway")).toEqual({ app: "mindmirror", "managed-by": "cdktf", environment: "production", service: "gateway" });
-  });
-
-  it("signs in unattended jobs as the builder where there is one, else as the deployer", () => {
-    expect(deployerEmail(production)).toBe("github-actions-production@mindmirror-prod.iam.gserviceaccount.com");
-    expect(builderEmail(production)).toBe("github-builder-production@mindmirror-prod.iam.gserviceaccount.com");
-    expect(builderEmail(staging)).toBeUndefined();
-    expect(ciAccountEmail(production, "deploy")).toBe(deployerEmail(production));
-    expect(ciAccountEmail(production, "unattended")).toBe(builderEmail(production));
-    expect(ciAccountEmail(staging, "deploy")).toBe("github-actions-staging@mindmirror-69.iam.gserviceaccount.com");
-    expect(ciAccountEmail(staging, "unattended")).toBe("github-actions-staging@mindmirror-69.iam.gserviceaccount.com");
-  });
-
-  it("runs jobs in one GitHub environment without a gate, and in the gate and <env>-ci with one; pull-request plans in <env>-plan", () => {
-    expect(githubEnvironmentNames(staging, GITHUB)).toEqual({ deploy: "staging", unattended: "staging", plan: "staging-plan", gated: false });
-    expect(githubEnvironmentNames(production, GITHUB)).toEqual({ deploy: "production", unattended: "production-ci", plan: "production-plan", gated: true });
   });
 
   it("names the Workload Identity provider by project number, pool and provider", () => {

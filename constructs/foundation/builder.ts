@@ -1,13 +1,13 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
-import { check, ConfigError } from "../../lib/errors";
+import { ConfigError } from "../../lib/errors";
 import { CiAccount, type CiGrantTargets } from "./ci-account";
 import { BUILDER_ROLES } from "./deployer-roles";
 import type { GithubIdentity } from "./github-identity";
 
 /** Props of {@link Builder}. */
 export interface BuilderProps extends CiGrantTargets {
-  /** An environment with an approval gate, and so with `ci.builderAccountId`. */
+  /** An environment whose applies wait for reviewers (`approval.gate.kind: "reviewers"`), and so with a builder. */
   readonly environment: EnvironmentConfig;
   /** Where the pipeline's GitHub tokens come from; its unattended jobs may impersonate the builder. */
   readonly identity: GithubIdentity;
@@ -38,22 +38,16 @@ export class Builder extends CiAccount {
   }
 }
 
-/** The builder's account id; only an environment with a gate has a builder. */
+/** The builder's account id; only an environment with a reviewer gate has a builder. */
 function builderAccountId(props: BuilderProps): string {
   const env = props.environment;
-  const accountId = env.ci.builderAccountId;
+  const accountId = props.identity.topology.builderAccountId;
   if (accountId === undefined) {
     throw new ConfigError(
-      `environments.${env.name}.ci.builderAccountId`,
-      accountId,
-      "a Builder needs the account id of the environment's builder; set it where approval.githubEnvironment is set",
+      `environments.${env.name}.approval.gate.kind`,
+      env.approval.gate.kind,
+      "a Builder exists for environments whose applies wait for reviewers (\"reviewers\"); without a gate every job uses the deployer",
     );
   }
-  check(
-    props.identity.githubEnvironments.gated,
-    `environments.${env.name}.approval.githubEnvironment`,
-    env.approval.githubEnvironment,
-    "a Builder exists for environments with an approval gate; without one every job uses the deployer",
-  );
   return accountId;
 }

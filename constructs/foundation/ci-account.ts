@@ -7,7 +7,7 @@ import { StorageBucketIamMember } from "@cdktf/provider-google/lib/storage-bucke
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
-import { serviceAccountEmail } from "../../lib/naming";
+import { serviceAccountEmail, terraformName } from "../../lib/naming";
 import { cloudRunServicesCondition } from "./deployer-roles";
 import { importExisting } from "../import-existing";
 import type { DeployerRole, DeployerScope } from "./deployer-roles";
@@ -188,11 +188,4 @@ export class CiAccount extends Construct {
     }
     return custom.name;
   }
-}
-
-/** A readable Terraform name from parts: `("deployer", "iam.serviceAccountUser", "agent-service")` -> `deployer_iam_service_account_user_agent_service`. */
-export function terraformName(...parts: string[]): string {
-  return parts
-    .map((part) => part.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase())
-    .join("_");
 }

@@ -5,7 +5,7 @@ import type { GithubConfig } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Annotations } from "../../lib/cdk";
 import { check } from "../../lib/errors";
-import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
+import { ciTopology, type CiJob, type CiTopology } from "../../lib/ci";
 import { importExisting } from "../import-existing";
 import { GITHUB_ENVIRONMENT, GITHUB_REPOSITORY } from "../../lib/patterns";
 
@@ -53,11 +53,11 @@ export function githubAttributeCondition(env: EnvironmentConfig, github: GithubC
       ? ""
       : ` && assertion.repository_id == ${JSON.stringify(String(github.ids.repository))} && assertion.repository_owner_id == ${JSON.stringify(String(github.ids.owner))}`;
   const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}${ids}`;
-  const names = githubEnvironmentNames(env, github);
-  if (!names.gated) return repository;
-  const environments = [...new Set([names.deploy, names.unattended, names.plan])];
+  const topology = ciTopology(env, github);
+  if (!topology.gated) return repository;
+  const environments = topology.githubEnvironments.map((e) => e.name);
   for (const name of environments) {
-    check(GITHUB_ENVIRONMENT.test(name), `GitHub environment of ${env.name}`, name, "use letters, digits, '.', '_' or '-' (approval.githubEnvironment, github.unattendedEnvironmentSuffix, github.planEnvironmentSuffix)");
+    check(GITHUB_ENVIRONMENT.test(name), `GitHub environment of ${env.name}`, name, "use letters, digits, '.', '_' or '-' (approval.gate's GitHub environments, github.planEnvironmentSuffix)");
   }
   const admitted = environments.map((name) => `assertion.environment == ${JSON.stringify(name)}`).join(" || ");
   return `${repository} && (${admitted})`;
@@ -85,8 +85,8 @@ export class GithubIdentity extends Construct {
   readonly provider: IamWorkloadIdentityPoolProvider;
   /** The token condition the provider enforces. */
   readonly attributeCondition: string;
-  /** The GitHub environments the environment's jobs run in. */
-  readonly githubEnvironments: GithubEnvironmentNames;
+  /** The GitHub environments the environment's jobs run in, and the accounts they become. */
+  readonly topology: CiTopology;
   private readonly github: GithubConfig;
 
   constructor(scope: Construct, id: string, props: GithubIdentityProps) {
@@ -95,7 +95,7 @@ export class GithubIdentity extends Construct {
     const project = env.project.id;
     this.github = github;
     this.attributeCondition = githubAttributeCondition(env, github);
-    this.githubEnvironments = githubEnvironmentNames(env, github);
+    this.topology = ciTopology(env, github);
 
     this.pool = new IamWorkloadIdentityPool(this, "pool", {
       project,
@@ -149,7 +149,7 @@ export class GithubIdentity extends Construct {
    * deployer, and a job outside these environments becomes nobody.
    */
   principalSetFor(job: CiJob): string {
-    const value = `${this.github.owner}/${this.github.repository}${REPOSITORY_ENVIRONMENT_SEPARATOR}${this.githubEnvironments[job]}`;
+    const value = `${this.github.owner}/${this.github.repository}${REPOSITORY_ENVIRONMENT_SEPARATOR}${this.topology.environmentOf[job]}`;
     return `principalSet://iam.googleapis.com/${this.pool.name}/attribute.${REPOSITORY_ENVIRONMENT}/${value}`;
   }
 }

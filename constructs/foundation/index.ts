@@ -1,5 +1,5 @@
 export { Builder, type BuilderProps } from "./builder";
-export { CiAccount, terraformName, type CiAccountProps, type CiGrantTargets } from "./ci-account";
+export { CiAccount, type CiAccountProps, type CiGrantTargets } from "./ci-account";
 export { Deployer, type DeployerProps } from "./deployer";
 export {
   BUILDER_ROLES,

@@ -4,9 +4,8 @@ import { Construct } from "constructs";
 import type { ServiceDefinition } from "../../catalog/types";
 import type { EnvironmentConfig } from "../../environments/types";
 import { serviceAccountGrantee, type Grantee } from "../../lib/grantee";
-import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceAccountId } from "../../lib/naming";
+import { cloudRunName, resourceName, runtimeAccountEmail, secretId, serviceAccountId, terraformName } from "../../lib/naming";
 import { importExisting } from "../import-existing";
-import { terraformName } from "./ci-account";
 
 /** Props of {@link RuntimeAccounts}. */
 export interface RuntimeAccountsProps {

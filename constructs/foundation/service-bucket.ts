@@ -4,9 +4,8 @@ import { Construct } from "constructs";
 import type { BucketDefinition } from "../../catalog/types";
 import type { EnvironmentConfig } from "../../environments/types";
 import type { Grantee } from "../../lib/grantee";
-import { bucketName, environmentLabels, resourceName } from "../../lib/naming";
+import { bucketName, environmentLabels, resourceName, terraformName } from "../../lib/naming";
 import { importExisting } from "../import-existing";
-import { terraformName } from "./ci-account";
 
 /** Props of {@link ServiceBucket}. */
 export interface ServiceBucketProps {

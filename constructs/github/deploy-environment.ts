@@ -4,10 +4,10 @@ import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-env
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
 import { Construct } from "constructs";
 import type { GithubConfig } from "../../environments/github";
-import type { EnvironmentConfig } from "../../environments/types";
+import type { EnvironmentConfig, ReviewerGate } from "../../environments/types";
 import { Annotations, TerraformStack, Token } from "../../lib/cdk";
-import { githubEnvironmentNames, type CiJob, type GithubEnvironmentNames } from "../../lib/naming";
-import { actionsVariables, addressPart, deploymentBranches } from "../../lib/github";
+import { ciTopology, type CiTopology, type GithubEnvironmentSpec } from "../../lib/ci";
+import { actionsVariables, addressPart } from "../../lib/github";
 
 export interface DeployEnvironmentProps {
   /** The deployment environment whose GitHub side this is. */
@@ -21,16 +21,16 @@ export interface DeployEnvironmentProps {
  * its jobs run in, each restricted to the branches that deploy it and holding
  * the Actions variables the workflows authenticate with (the deployer's in the
  * gated one, the builder's in the ungated one), and the read-only plans'
- * environment (`<env>-plan`), open to every ref, with the planner's; on the gated one, the
- * required reviewers who approve `tofu apply`, named by GitHub login
- * (`github.reviewers`) and resolved to ids by a `github_user` lookup at plan
- * time. A gated environment without a reviewer fails synth
- * (`validateGithub`); a lone reviewer who may not approve their own deploy
- * is a warning.
+ * environment (`<env>-plan`), open to every ref, with the planner's; on the
+ * gated one, the required reviewers who approve `tofu apply`, named by GitHub
+ * login (`approval.gate.reviewers`) and resolved to ids by a `github_user`
+ * lookup at plan time. All of it is the environment's `ciTopology`. A gate
+ * without a reviewer fails synth (`validateEnvironment`); a lone reviewer who
+ * may not approve their own deploy is a warning.
  */
 export class DeployEnvironment extends Construct {
-  /** The GitHub environment names this construct manages. */
-  readonly names: GithubEnvironmentNames;
+  /** The GitHub environments, accounts and gate this construct manages. */
+  readonly topology: CiTopology;
   /** GitHub environments by name. */
   readonly environments = new Map<string, RepositoryEnvironment>();
   /** The reviewer lookups of the gated environment, by login. */
@@ -39,37 +39,27 @@ export class DeployEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: DeployEnvironmentProps) {
     super(scope, id);
     const { environment: env, github } = props;
-    this.names = githubEnvironmentNames(env, github);
-    if (this.names.gated) {
-      for (const login of github.reviewers[env.name] ?? []) this.reviewers.set(login, reviewerLookup(this, login));
-    }
-
-    // Where both kinds of job share one environment (no gate), it holds the deployer's variables.
-    this.addEnvironment(env, github, this.names.deploy, this.names.gated, "deploy");
-    if (this.names.unattended !== this.names.deploy) this.addEnvironment(env, github, this.names.unattended, false, "unattended");
-    this.addEnvironment(env, github, this.names.plan, false, "plan");
-    this.warnOnUnapprovableGate(env);
+    this.topology = ciTopology(env, github);
+    for (const spec of this.topology.githubEnvironments) this.addEnvironment(env, github, spec);
   }
 
-  private addEnvironment(env: EnvironmentConfig, github: GithubConfig, name: string, gated: boolean, job: CiJob): void {
-    const { approval } = env;
+  private addEnvironment(env: EnvironmentConfig, github: GithubConfig, spec: GithubEnvironmentSpec): void {
+    const { name, gate } = spec;
     // github_user's id is the numeric user id, as a string until plan time.
-    const users = [...[...this.reviewers.values()].map((u) => Token.asNumber(u.id)), ...approval.reviewerUserIds];
-    const hasReviewers = users.length + approval.reviewerTeamIds.length > 0;
+    const users = (gate?.reviewers ?? []).map((login) => Token.asNumber(this.reviewer(login).id));
     const environment = new RepositoryEnvironment(this, name, {
       repository: github.repository,
       environment: name,
       // Nobody skips the gate, admins included: the reviewers are the approval.
       canAdminsBypass: false,
-      preventSelfReview: gated ? approval.preventSelfReview : false,
-      reviewers: gated && hasReviewers ? [{ users, teams: [...approval.reviewerTeamIds] }] : undefined,
-      // Plans run for pull requests, on refs/pull/<n>/merge, which no branch policy admits; the planner only reads.
-      deploymentBranchPolicy: job === "plan" ? undefined : { protectedBranches: false, customBranchPolicies: true },
+      preventSelfReview: gate?.preventSelfReview ?? false,
+      reviewers: gate === undefined ? undefined : [{ users, teams: [...(gate.reviewerTeamIds ?? [])] }],
+      deploymentBranchPolicy: spec.branches === undefined ? undefined : { protectedBranches: false, customBranchPolicies: true },
     });
     environment.overrideLogicalId(addressPart(name));
     this.environments.set(name, environment);
 
-    for (const branch of job === "plan" ? [] : deploymentBranches(env, github)) {
+    for (const branch of spec.branches ?? []) {
       const policy = new RepositoryEnvironmentDeploymentPolicy(this, `${name}-branch-${branch}`, {
         repository: github.repository,
         // The attribute, not the literal, so the policy is created after its environment.
@@ -79,7 +69,7 @@ export class DeployEnvironment extends Construct {
       policy.overrideLogicalId(`${addressPart(name)}_${addressPart(branch)}`);
     }
 
-    for (const [variableName, value] of actionsVariables(env, job)) {
+    for (const [variableName, value] of actionsVariables(env, spec.account)) {
       const variable = new ActionsEnvironmentVariable(this, `${name}-${variableName}`, {
         repository: github.repository,
         environment: environment.environment,
@@ -88,19 +78,27 @@ export class DeployEnvironment extends Construct {
       });
       variable.overrideLogicalId(`${addressPart(name)}_${variableName.toLowerCase()}`);
     }
+    if (gate !== undefined) warnOnUnapprovableGate(this, env, gate);
   }
 
-  /** A policy finding, not misuse: the stack still synthesizes, and `cdktf synth` prints it. */
-  private warnOnUnapprovableGate(env: EnvironmentConfig): void {
-    if (!this.names.gated) return;
-    const { reviewerUserIds, reviewerTeamIds: teams, preventSelfReview } = env.approval;
-    const people = [...this.reviewers.keys(), ...reviewerUserIds.map((id) => `user ${id}`)];
-    if (preventSelfReview && people.length === 1 && teams.length === 0) {
-      Annotations.of(this).addWarning(
-        `environments.${env.name}.approval: the only reviewer (${people[0]}) cannot approve a deploy they started, because preventSelfReview is true, ` +
-          "and nobody else can; add a second reviewer or a team, or set preventSelfReview to false",
-      );
+  private reviewer(login: string): DataGithubUser {
+    let user = this.reviewers.get(login);
+    if (user === undefined) {
+      user = reviewerLookup(this, login);
+      this.reviewers.set(login, user);
     }
+    return user;
+  }
+}
+
+/** A policy finding, not misuse: the stack still synthesizes, and `cdktf synth` prints it. */
+function warnOnUnapprovableGate(scope: Construct, env: EnvironmentConfig, gate: ReviewerGate): void {
+  const teams = gate.reviewerTeamIds ?? [];
+  if (gate.preventSelfReview && gate.reviewers.length === 1 && teams.length === 0) {
+    Annotations.of(scope).addWarning(
+      `environments.${env.name}.approval.gate: the only reviewer (${gate.reviewers[0]}) cannot approve a deploy they started, because preventSelfReview is true, ` +
+        "and nobody else can; add a second reviewer or a team, or set preventSelfReview to false",
+    );
   }
 }
 
