@@ -70,6 +70,10 @@ export const MEMORY = /^[1-9][0-9]*(?:Mi|Gi)$/;
 export const BUCKET_BASE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /** A predefined Cloud Storage role: what a bucket grant may give, nothing outside storage. */
 export const STORAGE_ROLE = /^roles\/storage\.[A-Za-z]+$/;
+/** A predefined IAM role's name; anything else in a CI role list is a custom role id. */
+export const PREDEFINED_ROLE = /^roles\/[A-Za-z0-9_.]+$/;
+/** IAM's rule for custom role ids. */
+export const CUSTOM_ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
 /** An absolute HTTP path of printable characters, such as `/health`. */
 export const HEALTH_PATH = /^\/[\x21-\x7e]*$/;
 

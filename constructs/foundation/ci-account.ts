@@ -13,11 +13,9 @@ import { importExisting } from "../import-existing";
 import type { DeployerRole, DeployerScope } from "./deployer-roles";
 import type { ImageRegistry } from "./image-registry";
 import { StatePrefixAccess } from "./state-bucket";
+import type { Grantee } from "../../lib/grantee";
+import { CUSTOM_ROLE_ID, PREDEFINED_ROLE } from "../../lib/patterns";
 
-/** A predefined role's name. Anything else in a role list is a custom role id. */
-const PREDEFINED = /^roles\/[A-Za-z0-9_.]+$/;
-/** IAM's rule for custom role ids. */
-const CUSTOM_ROLE_ID = /^[A-Za-z0-9_.]{3,64}$/;
 
 /** What a CI account's roles are granted on: objects of this stack, or names of what exists outside it. */
 export interface CiGrantTargets {
@@ -69,10 +67,12 @@ export interface CiAccountProps {
  * carry it. The deployer, the builder and the planner are CI accounts; only
  * their lists and principals differ.
  */
-export class CiAccount extends Construct {
+export class CiAccount extends Construct implements Grantee {
   readonly account: ServiceAccount;
   /** IAM member of the account. */
   readonly member: string;
+  /** Its role in the pipeline (`deployer`): the first part of its grants' addresses. */
+  readonly grantName: string;
   /** Custom roles by id. */
   readonly customRoles = new Map<string, ProjectIamCustomRole>();
   private readonly props: CiAccountProps;
@@ -94,6 +94,7 @@ export class CiAccount extends Construct {
       importExisting(this.account, `projects/${env.project.id}/serviceAccounts/${serviceAccountEmail(env, props.accountId)}`);
     }
     this.member = `serviceAccount:${this.account.email}`;
+    this.grantName = props.name;
 
     new ServiceAccountIamMember(this, "workload-identity-user", {
       serviceAccountId: this.account.name,
@@ -138,7 +139,8 @@ export class CiAccount extends Construct {
         }
         return;
       case "registry":
-        targets.registry.grant(`${name}-${id}`, role, this.member).overrideLogicalId(address());
+        // The role as listed: the registry takes predefined roles only, and says so by this name.
+        targets.registry.grant(this, entry.role);
         return;
       case "service-urls-secret":
         new SecretManagerSecretIamMember(this, id, { project, secretId: targets.urlsSecret, role, member: this.member })
@@ -167,7 +169,7 @@ export class CiAccount extends Construct {
   /** A predefined role as is; a custom role defined once in the project, by its full name. */
   private roleName(entry: DeployerRole): string {
     const { name } = this.props;
-    if (PREDEFINED.test(entry.role)) {
+    if (PREDEFINED_ROLE.test(entry.role)) {
       check(entry.permissions === undefined, `${name} role ${entry.role}`, entry.permissions, "a predefined role has no permissions list; remove it");
       return entry.role;
     }

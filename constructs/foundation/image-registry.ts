@@ -4,7 +4,9 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../environments/types";
 import { check } from "../../lib/errors";
 import { RELEASE_TAG_PREFIX } from "../../lib/images";
-import { environmentLabels, registryUrl } from "../../lib/naming";
+import type { Grantee } from "../../lib/grantee";
+import { environmentLabels, registryUrl, terraformName } from "../../lib/naming";
+import { PREDEFINED_ROLE } from "../../lib/patterns";
 import { importExisting } from "../import-existing";
 
 /**
@@ -93,14 +95,22 @@ export class ImageRegistry extends Construct {
     }
   }
 
-  /** Grants `role` on this repository alone (additive `_iam_member`), e.g. `roles/artifactregistry.writer` to push. */
-  grant(id: string, role: string, member: string): ArtifactRegistryRepositoryIamMember {
-    return new ArtifactRegistryRepositoryIamMember(this, `grant-${id}`, {
+  /**
+   * Grants a predefined `role` on this repository alone (additive `_iam_member`),
+   * e.g. `roles/artifactregistry.writer` to push, at `<grantee>_<role>`
+   * (`deployer_artifactregistry_writer`).
+   */
+  grant(grantee: Grantee, role: string): ArtifactRegistryRepositoryIamMember {
+    check(PREDEFINED_ROLE.test(role), `${grantee.grantName} registry role`, role, "grant a predefined \"roles/artifactregistry.…\" role on the registry");
+    const short = role.replace(/^roles\//, "");
+    const binding = new ArtifactRegistryRepositoryIamMember(this, `grant-${grantee.grantName}-registry-${short}`, {
       project: this.environment.project.id,
       location: this.repository.location,
       repository: this.repository.name,
       role,
-      member,
+      member: grantee.member,
     });
+    binding.overrideLogicalId(terraformName(grantee.grantName, short));
+    return binding;
   }
 }
