@@ -1,9 +1,9 @@
 import * as path from "node:path";
 import { SERVICES } from "./catalog";
-import { ENVIRONMENTS } from "./environments";
+import { ENVIRONMENT_FILE_PROBLEMS, ENVIRONMENT_SOURCES, ENVIRONMENTS } from "./environments";
 import { GITHUB } from "./environments/github";
 import { validateEnvironments } from "./environments/guards";
-import { environmentSources } from "./environments/sources";
+import { ConfigErrors } from "./lib/errors";
 import { errorLines, synthAllOrNothing } from "./lib/synth";
 import { applyPolicy, PolicyPack } from "./policy";
 import { defineEnvironment, loadImages } from "./stacks";
@@ -20,10 +20,11 @@ const VERBOSE = process.env.MINDMIRROR_VERBOSE === "1";
 const environmentsDir = path.join(__dirname, "environments");
 
 try {
+  if (ENVIRONMENT_FILE_PROBLEMS.length > 0) throw new ConfigErrors(ENVIRONMENT_FILE_PROBLEMS);
   // Everything about the environments is checked before any file named after one is read.
   validateEnvironments(ENVIRONMENTS, {
     catalog: SERVICES,
-    sources: () => environmentSources(environmentsDir),
+    sources: () => ENVIRONMENT_SOURCES,
     otherStates: [{ owner: "the github stack (environments/github.ts state.prefix)", ...GITHUB.state }],
   });
   const images = ENVIRONMENTS.map((environment) => loadImages(environment, environmentsDir));

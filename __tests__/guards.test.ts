@@ -2,16 +2,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES, type ServiceDefinition } from "../catalog";
-import { ENVIRONMENTS, production, staging, type EnvironmentConfig } from "../environments";
+import { ENVIRONMENT_SOURCES, ENVIRONMENTS, production, staging, type EnvironmentConfig } from "../environments";
 import { validateEnvironments } from "../environments/guards";
 import { loadImages } from "../environments/image-files";
-import { environmentSources } from "../environments/sources";
 import { ConfigErrors } from "../lib/errors";
 import { withEnv, withGate } from "./helpers";
 
 const GITHUB_STATE = { owner: "the github stack", bucket: "mindmirror-tofu-state", prefix: "github" };
 const check = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES) => () =>
-  validateEnvironments(envs, { catalog, otherStates: [GITHUB_STATE], sources: () => environmentSources(path.join(__dirname, "..", "environments")) });
+  validateEnvironments(envs, { catalog, otherStates: [GITHUB_STATE], sources: () => ENVIRONMENT_SOURCES });
 
 /** The lines an invalid set of environments reports. */
 function problems(envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES): string[] {
@@ -172,9 +171,8 @@ describe("validateEnvironments", () => {
     expect(problems([staging, withEnv(production, { name: "staging" })])).toEqual([
       'ENVIRONMENTS[1] name: "staging" is already the name of the environment in environments/staging.ts; give each environment its own name',
     ]);
-    // Found through the modules of environments/: the real objects name their files.
-    const sources = environmentSources(path.join(__dirname, "..", "environments"));
-    expect([sources.get(staging), sources.get(production)]).toEqual(["environments/staging.ts", "environments/production.ts"]);
+    // Found with the environments themselves: the real objects name their files.
+    expect([ENVIRONMENT_SOURCES.get(staging), ENVIRONMENT_SOURCES.get(production)]).toEqual(["environments/staging.ts", "environments/production.ts"]);
   });
 
   it("reports every problem at once, one line each, and checks names before anything built from them", () => {

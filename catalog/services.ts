@@ -1,10 +1,11 @@
 /**
  * The service catalog: one entry per deployable. Adding a service is adding an
- * entry here (and its image to each environment's tfvars file).
+ * entry here (and its image to each environment's tfvars file); nothing else
+ * names it.
  */
 import type { EnvironmentConfig } from "../environments/types";
 import { bucketName } from "../lib/naming";
-import type { Adoption, ServiceDefinition } from "./types";
+import type { Adoption, ImageBuild, ServiceDefinition } from "./types";
 
 /** Env values that differ per environment. */
 const fromEnv = {
@@ -38,10 +39,16 @@ const COMMON = {
 const SUPABASE = ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"];
 const SMALL = { cpu: "1", memory: "512Mi" };
 
-export const SERVICES: readonly ServiceDefinition[] = [
+/** Sources every Python service's Dockerfile copies (`COPY src/shared ...`). */
+const SHARED = "src/shared/";
+/** A Python service built from the repository root with `<folder>/Dockerfile`, as each backend's Dockerfile reads today. */
+const python = (folder: string): ImageBuild => ({ dockerfile: `${folder}/Dockerfile`, context: ".", inputs: [`${folder}/`, SHARED] });
+
+const BACKENDS: readonly ServiceDefinition[] = [
   {
     name: "agent-service",
     image: "agent_service",
+    build: python("src/agent_service"),
     port: 8000,
     stack: "services",
     env: {
@@ -68,6 +75,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "journal-service",
     image: "journal_service",
+    build: python("journal_service"),
     port: 8000,
     stack: "services",
     env: {
@@ -88,6 +96,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "habits-service",
     image: "habits_service",
+    build: python("habits_service"),
     port: 8003,
     stack: "services",
     env: {
@@ -107,6 +116,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "meals-service",
     image: "meals_service",
+    build: python("meals_service"),
     port: 8000,
     stack: "services",
     env: {
@@ -122,6 +132,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "movements-service",
     image: "movements_service",
+    build: python("movements_service"),
     port: 8000,
     stack: "services",
     env: { MOVEMENTS_HTTP_PORT: "8000", ...DB_POOL },
@@ -133,6 +144,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "practices-service",
     image: "practices_service",
+    build: python("practices_service"),
     port: 8000,
     stack: "services",
     env: { API_VERSION: "0.1.0" },
@@ -147,6 +159,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   {
     name: "users-service",
     image: "users_service",
+    build: python("users_service"),
     port: 8000,
     stack: "services",
     env: { USERS_HTTP_PORT: "8000", ...DB_POOL, DB_POOL_PRE_PING: "true" },
@@ -157,19 +170,29 @@ export const SERVICES: readonly ServiceDefinition[] = [
     scaling: { minInstances: 0 },
     adopt: LIVE,
   },
-  {
-    name: "gateway",
-    image: "mesh",
-    port: 4000,
-    stack: "gateway",
-    public: true,
-    env: { ENVIRONMENT: fromEnv.environment, DEBUG: fromEnv.debug },
-    secretEnv: ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET", "VOUCHERS_WEB_BASE_URL"],
-    calls: ["agent-service", "journal-service", "habits-service", "meals-service"],
-    bakedCalls: ["movements-service", "practices-service", "users-service"],
-    // Hive Gateway's endpoint; the pipeline checks it after each gateway deploy. Probed by TCP, as today.
-    healthPath: "/healthcheck",
-    healthProbes: false,
-    adopt: LIVE,
-  },
 ];
+
+/** The GraphQL mesh gateway, in the gateway stack. */
+const GATEWAY: ServiceDefinition = {
+  name: "gateway",
+  image: "mesh",
+  build: {
+    dockerfile: "mesh/Dockerfile",
+    context: "mesh",
+    // mesh-compose fetches every backend's /sdl during the build: a backend's change changes the gateway's schema.
+    inputs: ["mesh/", ...new Set(BACKENDS.flatMap((b) => b.build.inputs))],
+  },
+  port: 4000,
+  stack: "gateway",
+  public: true,
+  env: { ENVIRONMENT: fromEnv.environment, DEBUG: fromEnv.debug },
+  secretEnv: ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET", "VOUCHERS_WEB_BASE_URL"],
+  calls: ["agent-service", "journal-service", "habits-service", "meals-service"],
+  bakedCalls: ["movements-service", "practices-service", "users-service"],
+  // Hive Gateway's endpoint; the pipeline checks it after each gateway deploy. Probed by TCP, as today.
+  healthPath: "/healthcheck",
+  healthProbes: false,
+  adopt: LIVE,
+};
+
+export const SERVICES: readonly ServiceDefinition[] = [...BACKENDS, GATEWAY];

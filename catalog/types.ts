@@ -16,6 +16,20 @@ export interface BucketDefinition {
   readonly adopt?: boolean;
 }
 
+/** Where one image's Dockerfile and build context are, and which paths its image is made of; paths relative to the repository root. */
+export interface ImageBuild {
+  /** Dockerfile path, e.g. `journal_service/Dockerfile`. */
+  readonly dockerfile: string;
+  /** Build context directory, e.g. `.` (the repository root) or `mesh`. */
+  readonly context: string;
+  /**
+   * Every path the image is built from: the Dockerfile's folder and the
+   * shared sources it copies (a folder ends in `/`). The image is rebuilt only
+   * when one of them changed since the commit of the image the tfvars name.
+   */
+  readonly inputs: readonly string[];
+}
+
 /** How a service uses one catalog bucket. */
 export interface BucketAccess {
   /** Base name of a bucket of the catalog (`traditions`). */
@@ -38,6 +52,8 @@ export interface ServiceDefinition {
   readonly name: string;
   /** Image name in the registry (`journal_service`). */
   readonly image: string;
+  /** How its image is built, and from which paths of the repository. */
+  readonly build: ImageBuild;
   /** Port the container listens on. */
   readonly port: number;
   /** The stack that deploys it. */

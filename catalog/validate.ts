@@ -2,7 +2,7 @@ import { check } from "../lib/errors";
 import { urlEnvName } from "../lib/naming";
 import { BUCKETS } from "./buckets";
 import type { BucketDefinition, ServiceDefinition } from "./types";
-import { BUCKET_BASE, CPU, ENV_VAR_NAME, HEALTH_PATH, IMAGE_NAME, MEMORY, SERVICE_NAME, STORAGE_ROLE } from "../lib/patterns";
+import { BUCKET_BASE, CPU, ENV_VAR_NAME, HEALTH_PATH, IMAGE_NAME, MEMORY, REPOSITORY_PATH, SERVICE_NAME, STORAGE_ROLE } from "../lib/patterns";
 
 /** Cloud Run sets these itself and rejects containers that define them. */
 const RESERVED_ENV = new Set(["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"]);
@@ -33,6 +33,7 @@ export function validateCatalog(services: readonly ServiceDefinition[], buckets:
       check(HEALTH_PATH.test(s.healthPath), `${at}.healthPath`, s.healthPath, "use an absolute path such as \"/health\"");
     }
     validateScaling(s, at);
+    validateBuild(s, at);
     const used = new Set<string>();
     for (const access of s.buckets ?? []) {
       check(bucketNames.has(access.bucket), `${at}.buckets`, access.bucket, `use a bucket of the catalog: ${[...bucketNames].join(", ") || "(none)"}`);
@@ -89,5 +90,17 @@ function validateScaling(s: ServiceDefinition, at: string): void {
   }
   if (minInstances !== undefined && maxInstances !== undefined) {
     check(minInstances <= maxInstances, `${at}.scaling.minInstances`, minInstances, `it exceeds scaling.maxInstances (${maxInstances}); lower it or raise the maximum`);
+  }
+}
+
+/** Checks how a service's image is built: safe relative paths, and at least one build input. */
+function validateBuild(s: ServiceDefinition, at: string): void {
+  const { build } = s;
+  check(build !== undefined && build !== null, `${at}.build`, build, "say how its image is built: { dockerfile, context, inputs }, relative to the repository root");
+  check(REPOSITORY_PATH.test(build.dockerfile), `${at}.build.dockerfile`, build.dockerfile, "use a relative path inside the repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
+  check(REPOSITORY_PATH.test(build.context), `${at}.build.context`, build.context, "use a relative path inside the repository, or \".\" for its root");
+  check(build.inputs.length > 0, `${at}.build.inputs`, build.inputs, "name every path the image is built from (the Dockerfile's folder and the shared sources it copies), or it would never be rebuilt");
+  for (const input of build.inputs) {
+    check(REPOSITORY_PATH.test(input) && input !== "." && input !== "./", `${at}.build.inputs`, input, "use a path relative to the repository root, such as \"journal_service/\" (not the whole repository: \".\")");
   }
 }

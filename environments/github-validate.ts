@@ -1,11 +1,10 @@
-import type { ServiceDefinition } from "../catalog/types";
 import type { GithubConfig } from "./github";
 import type { EnvironmentConfig } from "./types";
 import { validateEnvironment } from "./validate";
 import { check } from "../lib/errors";
 import { ciTopology } from "../lib/ci";
-import { requiredLabels } from "../lib/github";
-import { FOLDER_PATH, GCS_BUCKET, GITHUB_LOGIN, GITHUB_REPOSITORY, GIT_BRANCH, HEX_COLOR, ISSUE_LABEL, PATH_SEGMENTS, REPOSITORY_PATH, REQUIRED_SUFFIX } from "../lib/patterns";
+import { repositoryLabels, requiredLabels } from "../lib/github";
+import { FOLDER_PATH, GCS_BUCKET, GITHUB_LOGIN, GITHUB_REPOSITORY, GIT_BRANCH, HEX_COLOR, ISSUE_LABEL, PATH_SEGMENTS, REQUIRED_SUFFIX } from "../lib/patterns";
 
 function repositoryName(field: string, value: string): void {
   check(
@@ -69,29 +68,14 @@ export function validateGithub(github: GithubConfig, environments: readonly Envi
   }
 
   const labels = new Set<string>();
-  for (const label of github.labels) {
+  for (const label of repositoryLabels(github, environments)) {
     check(ISSUE_LABEL.test(label.name), "github.labels name", label.name, "use 1-50 characters without commas, not starting with a space");
     check(!labels.has(label.name.toLowerCase()), "github.labels name", label.name, "label names are case-insensitive in GitHub; keep one");
     labels.add(label.name.toLowerCase());
     check(HEX_COLOR.test(label.color), `github.labels.${label.name}.color`, label.color, "use six hex digits without '#', such as \"0e8a16\"");
     check(label.description.length <= 100, `github.labels.${label.name}.description`, label.description, "GitHub allows at most 100 characters");
   }
-  for (const name of requiredLabels(environments)) {
+  for (const name of requiredLabels()) {
     check(labels.has(name.toLowerCase()), "github.labels", name, "the pipeline labels its issues and PRs with it; add it with a colour and description");
-  }
-}
-
-/** Checks that every image of `catalog` has a build in `github.images`, with safe relative paths and at least one build input. */
-export function validateImages(github: GithubConfig, catalog: readonly ServiceDefinition[]): void {
-  for (const service of catalog) {
-    const build = github.images[service.image];
-    const field = `github.images.${service.image}`;
-    check(build !== undefined, "github.images", service.image, `add how to build the image of ${service.name}: { dockerfile, context, inputs } relative to the repository root`);
-    check(REPOSITORY_PATH.test(build.dockerfile), `${field}.dockerfile`, build.dockerfile, "use a relative path inside the repository (letters, digits, '.', '_', '-', '/'; no \"..\")");
-    check(REPOSITORY_PATH.test(build.context), `${field}.context`, build.context, "use a relative path inside the repository, or \".\" for its root");
-    check(build.inputs.length > 0, `${field}.inputs`, build.inputs, "name every path the image is built from (the Dockerfile's folder and the shared sources it copies), or it would never be rebuilt");
-    for (const input of build.inputs) {
-      check(REPOSITORY_PATH.test(input) && input !== "." && input !== "./", `${field}.inputs`, input, "use a path relative to the repository root, such as \"journal_service/\" (not the whole repository: \".\")");
-    }
   }
 }

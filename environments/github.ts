@@ -1,7 +1,7 @@
 /**
  * The repository facts, in one place: the GitHub repository that holds the
  * application at its root, this project in `infra/`, and the workflows in
- * `.github/workflows/`; and how each image is built from it. Shared by every environment; the GitHub stack, the Workload
+ * `.github/workflows/`. Shared by every environment; the GitHub stack, the Workload
  * Identity condition and the workflow generator read it.
  */
 export interface GithubConfig {
@@ -45,14 +45,8 @@ export interface GithubConfig {
    */
   readonly planEnvironmentSuffix: string;
 
-  /** Issue labels the pipeline puts on its PRs and issues; one per environment name plus the fixed ones. */
+  /** The fixed issue labels the pipeline puts on its PRs and issues; the github stack adds one per environment. */
   readonly labels: readonly IssueLabelConfig[];
-
-  /**
-   * How each image (the catalog's `image`) is built, and from what: paths
-   * relative to the repository root.
-   */
-  readonly images: Readonly<Record<string, ImageBuild>>;
 }
 
 /** One issue label. */
@@ -65,34 +59,6 @@ export interface IssueLabelConfig {
   readonly description: string;
 }
 
-/** Where one image's Dockerfile and build context are, and which paths its image is made of. */
-export interface ImageBuild {
-  /** Dockerfile path, e.g. `journal_service/Dockerfile`. */
-  readonly dockerfile: string;
-  /** Build context directory, e.g. `.` (the repository root) or `mesh`. */
-  readonly context: string;
-  /**
-   * Every path the image is built from: the Dockerfile's folder and the
-   * shared sources it copies (a folder ends in `/`). The image is rebuilt only
-   * when one of them changed since the commit of the image the tfvars name.
-   */
-  readonly inputs: readonly string[];
-}
-
-/** Sources every Python service's Dockerfile copies (`COPY src/shared ...`). */
-const SHARED = "src/shared/";
-
-/** The backends' images, as their Dockerfiles read them today. */
-const SERVICE_IMAGES: Readonly<Record<string, ImageBuild>> = {
-  agent_service: { dockerfile: "src/agent_service/Dockerfile", context: ".", inputs: ["src/agent_service/", SHARED] },
-  journal_service: { dockerfile: "journal_service/Dockerfile", context: ".", inputs: ["journal_service/", SHARED] },
-  habits_service: { dockerfile: "habits_service/Dockerfile", context: ".", inputs: ["habits_service/", SHARED] },
-  meals_service: { dockerfile: "meals_service/Dockerfile", context: ".", inputs: ["meals_service/", SHARED] },
-  movements_service: { dockerfile: "movements_service/Dockerfile", context: ".", inputs: ["movements_service/", SHARED] },
-  practices_service: { dockerfile: "practices_service/Dockerfile", context: ".", inputs: ["practices_service/", SHARED] },
-  users_service: { dockerfile: "users_service/Dockerfile", context: ".", inputs: ["users_service/", SHARED] },
-};
-
 export const GITHUB: GithubConfig = {
   owner: "Peleke",
   repository: "MindMirror",
@@ -104,8 +70,6 @@ export const GITHUB: GithubConfig = {
   planEnvironmentSuffix: "-plan",
   labels: [
     { name: "deployment", color: "1d76db", description: "Opened by the deployment pipeline" },
-    { name: "staging", color: "fbca04", description: "Concerns the staging environment" },
-    { name: "production", color: "b60205", description: "Concerns the production environment" },
     { name: "gateway", color: "5319e7", description: "Concerns the GraphQL mesh gateway" },
     { name: "success", color: "0e8a16", description: "A deployment succeeded" },
     { name: "failure", color: "d93f0b", description: "A deployment failed and needs attention" },
@@ -113,13 +77,4 @@ export const GITHUB: GithubConfig = {
     { name: "drift", color: "c5def5", description: "A stack differs from its code (daily drift detection)" },
     { name: "allow-destroy", color: "e11d21", description: "A reviewer allows this PR's plan to replace or destroy stateful resources" },
   ],
-  images: {
-    ...SERVICE_IMAGES,
-    // mesh-compose fetches every backend's /sdl during the build: a backend's change changes the gateway's schema.
-    mesh: {
-      dockerfile: "mesh/Dockerfile",
-      context: "mesh",
-      inputs: ["mesh/", ...new Set(Object.values(SERVICE_IMAGES).flatMap((b) => b.inputs))],
-    },
-  },
 };

@@ -27,8 +27,7 @@ export interface GuardOptions {
   readonly catalog: readonly ServiceDefinition[];
   /**
    * Where each environment is defined, for messages about the environment as a
-   * whole; called only when such a message is written (it loads every module
-   * of environments/, which a good synth does not need).
+   * whole (`ENVIRONMENT_SOURCES`); called only when such a message is written.
    * @default - `ENVIRONMENTS[<index>]`
    */
   readonly sources?: () => ReadonlyMap<EnvironmentConfig, string>;

@@ -1,3 +1,4 @@
+import { discoverEnvironments } from "./discover";
 import { production } from "./production";
 import { staging } from "./staging";
 import type { EnvironmentConfig } from "./types";
@@ -6,7 +7,16 @@ export type { ApprovalGate, BackendConfig, EnvironmentConfig, LogLevel, NoGate, 
 export { validateEnvironments } from "./guards";
 export { validateEnvironment } from "./validate";
 
-/** Every environment the app synthesizes, in deploy order. */
-export const ENVIRONMENTS: readonly EnvironmentConfig[] = [staging, production];
+const discovered = discoverEnvironments(__dirname);
 
+/** Every environment the app synthesizes, in deploy order: each `environments/<name>.ts` beside its `<name>.auto.tfvars`. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = discovered.environments;
+
+/** The module that defines each environment, for messages about an environment as a whole. */
+export const ENVIRONMENT_SOURCES = discovered.sources;
+
+/** Files of environments/ that make no environment; synth reports them before anything else. */
+export const ENVIRONMENT_FILE_PROBLEMS = discovered.problems;
+
+// The two that tests and the docs name directly.
 export { production, staging };

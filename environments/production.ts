@@ -6,6 +6,7 @@ export const production: EnvironmentConfig = {
   project: { id: "mindmirror-prod", number: "435339726777" },
   region: "us-east4",
   branch: "main",
+  deployOrder: 2,
   naming: { serviceSuffix: "", accountSuffix: "-production" },
   backend: { mode: "partial", bucket: "mindmirror-tofu-state", prefix: "envs/production" },
   app: { logLevel: "INFO", debug: false },

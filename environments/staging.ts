@@ -6,6 +6,7 @@ export const staging: EnvironmentConfig = {
   project: { id: "mindmirror-69", number: "3858903851" },
   region: "us-east4",
   branch: "staging",
+  deployOrder: 1,
   naming: { serviceSuffix: "-staging", accountSuffix: "-staging" },
   // The state bucket lives in this project, so foundation-staging manages it.
   backend: {

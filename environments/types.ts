@@ -29,6 +29,13 @@ export interface EnvironmentConfig {
   /** The git branch whose pushes deploy this environment. */
   readonly branch: string;
 
+  /**
+   * Its place in the order environments are listed, synthesized and shown in
+   * (stacks, GitHub environments, the pull-request and drift workflows): the
+   * environment a change reaches first comes first. Ties go by name.
+   */
+  readonly deployOrder: number;
+
   /** How cloud names are derived from a service's base name. */
   readonly naming: {
     /** Appended to Cloud Run service names: `-staging` gives `journal-service-staging`, `""` gives `journal-service`. */

@@ -37,6 +37,7 @@ export function environmentProblems(env: EnvironmentConfig, problems: Problems):
   check(!env.project.id.includes(RESERVED_PROJECT_WORD), f("project.id"), env.project.id, `GCP does not allow "${RESERVED_PROJECT_WORD}" in a project id; use the id the project really has`);
   check(PROJECT_NUMBER.test(env.project.number), f("project.number"), env.project.number, "a GCP project number is 6-19 digits, as a string");
   check(REGION.test(env.region), f("region"), env.region, "use a GCP region such as \"us-east4\" or \"europe-west1\"");
+  check(int(env.deployOrder, 0, 1000), f("deployOrder"), env.deployOrder, "use an integer from 0 to 1000; environments are listed in this order");
   check(GIT_BRANCH.test(env.branch), f("branch"), env.branch, "use a git branch name such as \"staging\" or \"main\" (no spaces, \"..\", or leading \"-\")");
   check(NAME_SUFFIX.test(env.naming.serviceSuffix), f("naming.serviceSuffix"), env.naming.serviceSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");
   check(NAME_SUFFIX.test(env.naming.accountSuffix), f("naming.accountSuffix"), env.naming.accountSuffix, "use \"\" or \"-\" followed by lowercase letters or digits, such as \"-staging\"");

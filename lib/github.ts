@@ -6,6 +6,7 @@
  * lib/ci, since the foundation binds its accounts to them too. Kept below
  * the constructs, since the workflows read it as well.
  */
+import type { GithubConfig, IssueLabelConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
 import { ALLOW_DESTROY_LABEL } from "./plan";
 import { ciAccountEmail, type CiJob } from "./ci";
@@ -58,8 +59,8 @@ export function addressPart(name: string): string {
 export const PULL_REQUEST_CHECK = "Test, synthesize and validate";
 
 /**
- * Labels the workflows put on issues and PRs besides the environment's name
- * (`staging`, `production`); each must be one of `GithubConfig.labels`.
+ * Labels the workflows put on issues and PRs besides the environment's own
+ * ({@link environmentLabel}); each must be one of `GithubConfig.labels`.
  */
 export const PIPELINE_LABELS = {
   deployment: "deployment",
@@ -74,7 +75,21 @@ export const PIPELINE_LABELS = {
   allowDestroy: ALLOW_DESTROY_LABEL,
 } as const;
 
-/** Every label name the pipeline uses, given the environments it deploys. */
-export function requiredLabels(environments: readonly EnvironmentConfig[]): string[] {
-  return [...Object.values(PIPELINE_LABELS), ...environments.map((e) => e.name)];
+/** Every fixed label the pipeline uses; each must be one of `GithubConfig.labels`. */
+export function requiredLabels(): string[] {
+  return Object.values(PIPELINE_LABELS);
+}
+
+/**
+ * The label of one environment's issues and PRs (`staging`): red where a
+ * person approves its deploys, yellow where nobody does.
+ */
+export function environmentLabel(env: EnvironmentConfig): IssueLabelConfig {
+  const color = env.approval.gate.kind === "reviewers" ? "b60205" : "fbca04";
+  return { name: env.name, color, description: `Concerns the ${env.name} environment` };
+}
+
+/** Every label of the repository the github stack manages: the fixed ones, then one per environment. */
+export function repositoryLabels(github: GithubConfig, environments: readonly EnvironmentConfig[]): IssueLabelConfig[] {
+  return [...github.labels, ...environments.map(environmentLabel)];
 }

@@ -1,6 +1,6 @@
 /**
  * build-plan: which images of one stack a deploy must build (phases 1 and 3).
- * An image is rebuilt only when one of its build inputs (`GITHUB.images`)
+ * An image is rebuilt only when one of its build inputs (the catalog's `build.inputs`)
  * changed between the commit its current tfvars tag was built from and the
  * deploy's commit; the others keep the image the tfvars file already names.
  * Prints the deploy's tag and the build matrix as `name=value` lines for
@@ -11,7 +11,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICES, servicesOf, type ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
-import { GITHUB, type GithubConfig } from "../environments/github";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
 import { type CommandSpec, findEnvironment, main, OperationError, UsageError, withDefaults, envOption, dirOption } from "./cli";
@@ -96,10 +95,8 @@ export function planBuilds(options: {
   commit: string;
   tfvars: string;
   tfvarsName: string;
-  github?: GithubConfig;
   catalog?: readonly ServiceDefinition[];
 }): BuildPlan {
-  const github = options.github ?? GITHUB;
   const version = readVersion(options.root);
   const full = git(options.root, "rev-parse", "--verify", "--quiet", `${options.commit}^{commit}`);
   if (full.code !== 0) throw new OperationError(`--commit ${JSON.stringify(options.commit)} is not a commit of ${options.root}; give a commit of the checked-out history (fetch-depth: 0)`);
@@ -109,8 +106,7 @@ export function planBuilds(options: {
   const build: ImageToBuild[] = [];
   const reasons: string[] = [];
   for (const service of servicesOf(options.catalog ?? SERVICES, options.stack)) {
-    const recipe = github.images[service.image];
-    if (recipe === undefined) throw new UsageError(`github.images has no build of ${service.image}; add it to environments/github.ts`);
+    const recipe = service.build;
     const value = current.get(imageVariableName(service.name)) ?? "";
     const from = TAG_COMMIT.exec(value)?.[1];
     const row: ImageToBuild = { service: service.name, image: service.image, dockerfile: recipe.dockerfile, context: recipe.context };

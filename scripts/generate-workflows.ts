@@ -12,6 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { GITHUB } from "../environments/github";
+import { errorLines } from "../lib/synth";
 import { DEPENDABOT_FILE, dependabotConfig, GENERATED_HEADER, generateWorkflows } from "../workflows";
 
 const PROJECT = path.join(__dirname, "..");
@@ -81,4 +82,12 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    // A bad environment, catalog or repository config: one line each, as synth prints them.
+    for (const line of errorLines(error, { debug: process.env.MINDMIRROR_DEBUG === "1", debugFlag: "MINDMIRROR_DEBUG=1" })) console.error(line);
+    process.exitCode = 1;
+  }
+}

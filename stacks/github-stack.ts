@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { BranchRuleset } from "../constructs/github/branch-ruleset";
 import { DeployEnvironment } from "../constructs/github/deploy-environment";
 import { IssueLabels } from "../constructs/github/issue-labels";
-import { PULL_REQUEST_CHECK } from "../lib/github";
+import { PULL_REQUEST_CHECK, repositoryLabels } from "../lib/github";
 import { validateGithub } from "../environments/github-validate";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
@@ -56,6 +56,6 @@ export class GithubStack extends TerraformStack {
           }));
       }
     }
-    this.labels = new IssueLabels(this, "labels", { repository: github.repository, labels: github.labels });
+    this.labels = new IssueLabels(this, "labels", { repository: github.repository, labels: repositoryLabels(github, props.environments) });
   }
 }

@@ -2,7 +2,7 @@
  * Phases 1 and 3: build the images whose inputs changed, then commit or
  * propose their new tags. Which images, and their tag, come from
  * `npm run build-plan` (ops/build-plan.ts): an image whose build inputs
- * (`GITHUB.images`) did not change keeps the value the tfvars file names.
+ * (the catalog's `build.inputs`) did not change keeps the value the tfvars file names.
  * A tag is `v<VERSION>-<short sha>` of the commit it is built from, and
  * tags are immutable: a job that finds its tag in the registry already
  * (a re-run, or the same commit deployed again) keeps that image and pushes
@@ -198,9 +198,9 @@ function serviceBuildJob(ctx: Context): Job {
 }
 
 function gatewayBuildJob(ctx: Context, gateways: readonly ServiceDefinition[]): Job {
-  const { env, github, infra } = ctx;
+  const { env, infra } = ctx;
   const [gateway] = gateways;
-  const build = github.images[gateway.image];
+  const { build } = gateway;
   return buildJob(ctx, {
     name: `Build ${gateway.image} with the service URLs`,
     image: gateway.image,

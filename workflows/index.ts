@@ -4,11 +4,12 @@
  * file differs from what this produces.
  */
 import { SERVICES, type ServiceDefinition } from "../catalog";
-import { validateGithub, validateImages } from "../environments/github-validate";
-import { ENVIRONMENTS } from "../environments";
+import { validateCatalog } from "../catalog/validate";
+import { validateGithub } from "../environments/github-validate";
+import { ENVIRONMENT_FILE_PROBLEMS, ENVIRONMENTS } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
-import { check } from "../lib/errors";
+import { check, ConfigErrors } from "../lib/errors";
 import { driftWorkflow } from "./drift";
 import type { WorkflowFile } from "./model";
 import { IGNORE_SCRIPTS } from "./steps";
@@ -36,11 +37,13 @@ export interface WorkflowSources {
 
 /** The workflow models, pull-request workflow first, then each environment's phases in order and its rollback, then the drift detection. */
 export function workflowFiles(sources: WorkflowSources = {}): WorkflowFile[] {
+  // The discovered environments are only whole when every file of environments/ made one.
+  if (sources.environments === undefined && ENVIRONMENT_FILE_PROBLEMS.length > 0) throw new ConfigErrors(ENVIRONMENT_FILE_PROBLEMS);
   const environments = sources.environments ?? ENVIRONMENTS;
   const github = sources.github ?? GITHUB;
   const catalog = sources.catalog ?? SERVICES;
   validateGithub(github, environments);
-  validateImages(github, catalog);
+  validateCatalog(catalog);
   const files = [
     pullRequestWorkflow(environments, github),
     ...environments.flatMap((env) => pipelineWorkflows(env, github, catalog)),

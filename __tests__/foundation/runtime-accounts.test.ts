@@ -177,6 +177,7 @@ describe("catalog buckets", () => {
       {
         name: "notes-service",
         image: "notes_service",
+        build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] },
         port: 8080,
         stack: "services",
         env: {},

@@ -6,6 +6,7 @@ import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { deploymentBranches } from "../../lib/ci";
 import { actionsVariables } from "../../lib/github";
+import { SERVICES, type ServiceDefinition } from "../../catalog";
 import { ENVIRONMENTS, production, staging } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import type { EnvironmentConfig } from "../../environments/types";
@@ -709,21 +710,14 @@ describe("scripts and toolchain", () => {
 });
 
 describe("workflow generator errors", () => {
-  it("fails if an image has no build recipe", () => {
-    const { mesh: _mesh, ...rest } = GITHUB.images;
-    expect(() => workflowFiles({ github: { ...GITHUB, images: rest } })).toThrow(/^github\.images: "mesh" is not valid; add how to build the image of gateway/);
-  });
-
-  it("fails if a build path leaves the repository", () => {
-    const images = { ...GITHUB.images, mesh: { ...GITHUB.images.mesh, dockerfile: "../mesh/Dockerfile" } };
-    expect(() => workflowFiles({ github: { ...GITHUB, images } })).toThrow(/github\.images\.mesh\.dockerfile: "\.\.\/mesh\/Dockerfile" is not valid/);
-  });
-
-  it("fails, in one line, if an image's build inputs name no path, or the whole repository", () => {
-    const none = { ...GITHUB.images, journal_service: { ...GITHUB.images.journal_service, inputs: [] } };
-    expect(() => workflowFiles({ github: { ...GITHUB, images: none } })).toThrow(/^github\.images\.journal_service\.inputs: \[\] is not valid; name every path the image is built from[^\n]*$/);
-    const all = { ...GITHUB.images, journal_service: { ...GITHUB.images.journal_service, inputs: ["."] } };
-    expect(() => workflowFiles({ github: { ...GITHUB, images: all } })).toThrow(/^github\.images\.journal_service\.inputs: "\." is not valid/);
+  it("fails if a service's build is missing, leaves the repository, or names no input", () => {
+    const withBuild = (name: string, build: unknown) => SERVICES.map((s) => (s.name === name ? { ...s, build } : s)) as ServiceDefinition[];
+    expect(() => workflowFiles({ catalog: withBuild("gateway", undefined) })).toThrow(/^catalog "gateway"\.build: undefined is not valid; say how its image is built/);
+    const mesh = SERVICES.find((s) => s.name === "gateway")!.build;
+    expect(() => workflowFiles({ catalog: withBuild("gateway", { ...mesh, dockerfile: "../mesh/Dockerfile" }) })).toThrow(/catalog "gateway"\.build\.dockerfile: "\.\.\/mesh\/Dockerfile" is not valid/);
+    const journal = SERVICES.find((s) => s.name === "journal-service")!.build;
+    expect(() => workflowFiles({ catalog: withBuild("journal-service", { ...journal, inputs: [] }) })).toThrow(/^catalog "journal-service"\.build\.inputs: \[\] is not valid; name every path the image is built from[^\n]*$/);
+    expect(() => workflowFiles({ catalog: withBuild("journal-service", { ...journal, inputs: ["."] }) })).toThrow(/^catalog "journal-service"\.build\.inputs: "\." is not valid/);
   });
 
   it("fails if a job that can mint cloud credentials would run npm ci without --ignore-scripts", () => {

@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES, servicesOf } from "../../catalog";
 import { staging } from "../../environments";
-import { GITHUB } from "../../environments/github";
 import { imageVariableName } from "../../lib/naming";
 import { renderTfvars, setTfvar } from "../../lib/tfvars";
 import { outputLines, planBuilds } from "../../ops/build-plan";
@@ -37,7 +36,7 @@ function monorepo(): { root: string; tfvars: string; remove: () => void; base: s
   const root = tmp.dir;
   git(root, "init", "-q");
   write(root, "VERSION", "1.2.0\n");
-  for (const build of Object.values(GITHUB.images)) for (const input of build.inputs) write(root, path.join(input, "main.py"), `# ${input}\n`);
+  for (const { build } of SERVICES) for (const input of build.inputs) write(root, path.join(input, "main.py"), `# ${input}\n`);
   write(root, "README.md", "app\n");
   const base = commit(root, "app");
   const tfvars = path.join(root, "infra", "environments", "staging.auto.tfvars");

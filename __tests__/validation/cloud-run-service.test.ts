@@ -8,7 +8,7 @@ import { CloudRunService } from "../../constructs/cloud-run-service";
 import { Testing } from "../../lib/cdk";
 
 const CLOSED: EnvironmentConfig = { ...staging, invoker: { unauthenticatedBackends: false }, importExisting: false };
-const BASE: ServiceDefinition = { name: "notes-service", image: "notes_service", port: 8080, stack: "services", env: {}, secretEnv: [], calls: [] };
+const BASE: ServiceDefinition = { name: "notes-service", image: "notes_service", build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] }, port: 8080, stack: "services", env: {}, secretEnv: [], calls: [] };
 
 /** The synthesized resources of one CloudRunService of `def` in `env`. */
 function synthService(def: Partial<ServiceDefinition> = {}, env: EnvironmentConfig = CLOSED) {

@@ -94,6 +94,7 @@ const FIELDS: [string, EnvironmentConfig, unknown[], unknown[], string][] = [
   ["ci.workloadIdentityProvider", staging, ["abcd", x(32)], ["abc", x(33), "github-oidc!", "!github-oidc"], "a provider id has 4-32 lowercase letters, digits or hyphens"],
   ["ci.deployerAccountId", staging, ["abcdef", x(30), "deploy-1"], ["abcde", x(31), "1abcdef", "abcdef-", "github-actions!", "!github-actions", "Github-actions"], ACCOUNT_FIX],
   ["approval.gate.unattended.builderAccountId", production, ["abcdef", x(30)], ["abcde", x(31), "builder-", "github-builder!", "!github-builder"], ACCOUNT_FIX],
+  ["deployOrder", staging, [0, 1000], [-1, 1001, 1.5], "use an integer from 0 to 1000; environments are listed in this order"],
   ["approval.requiredPullRequestApprovals", staging, [0, 10], [-1, 11, 1.5], "use an integer from 0 to 10"],
   ["approval.gate.githubEnvironment", production, ["production", "a", x(255), "Prod_1.x-y"], ["", x(256), "prod env", "prod/x", "prod!", "!prod"], "use letters, digits, '.', '_' or '-'"],
   [
