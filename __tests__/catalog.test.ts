@@ -39,7 +39,16 @@ describe("service catalog", () => {
   it("adding a service is adding one entry", () => {
     const catalog = [
       ...SERVICES,
-      { name: "notes-service", image: "notes_service", port: 8080, stack: "services", env: {}, secretEnv: [], calls: ["users-service"] },
+      {
+        name: "notes-service",
+        image: "notes_service",
+        build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] },
+        port: 8080,
+        stack: "services",
+        env: {},
+        secretEnv: [],
+        calls: ["users-service"],
+      },
     ] as ServiceDefinition[];
     const images = imagesFor(staging);
     images.set("notes_service_image", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/notes_service:v1");

@@ -188,6 +188,6 @@ describe("one-file changes", () => {
         ),
       );
       expect(failures.map((f, i) => [scripts[i], f?.code, f?.stderr.trim()])).toEqual(scripts.map((script) => [script, 1, message]));
-    });
+    }, 60_000);
   });
 });

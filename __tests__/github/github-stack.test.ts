@@ -291,14 +291,25 @@ describe("github stack config errors", () => {
     );
   });
 
-  it("fails if a label the pipeline uses is missing or badly coloured", () => {
-    const withoutStaging = GITHUB.labels.filter((l) => l.name !== "staging");
-    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutStaging })).toThrow(/^github\.labels: "staging" is not valid; the pipeline labels its issues and PRs with it/);
+  it("fails if a label the pipeline uses is missing, badly coloured, or taken by an environment's own", () => {
+    const withoutDeployment = GITHUB.labels.filter((l) => l.name !== "deployment");
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutDeployment })).toThrow(/^github\.labels: "deployment" is not valid; the pipeline labels its issues and PRs with it/);
+    const taken = [...GITHUB.labels, { name: "Staging", color: "000000", description: "" }];
+    expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: taken })).toThrow(/^github\.labels name: "staging" is not valid; label names are case-insensitive in GitHub; keep one$/);
     const withoutDrift = GITHUB.labels.filter((l) => l.name !== "drift");
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: withoutDrift })).toThrow(/^github\.labels: "drift" is not valid; the pipeline labels its issues and PRs with it/);
     const badColour = GITHUB.labels.map((l) => (l.name === "failure" ? { ...l, color: "#d93f0b" } : l));
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: badColour })).toThrow(/github\.labels\.failure\.color: "#d93f0b" is not valid; use six hex digits without '#'/);
     expect(() => githubStack(ENVIRONMENTS, { ...GITHUB, labels: [...GITHUB.labels, { name: "Failure", color: "000000", description: "" }] })).toThrow(/case-insensitive/);
+  });
+
+  it("labels each environment's issues: red where a person approves its deploys, yellow where nobody does", () => {
+    const labels = synthGithub(githubStack([staging, production, withGate({ ...staging, name: "qa", branch: "qa" }, { githubEnvironment: "qa-gate" })])).resources.github_issue_label;
+    expect([labels.staging, labels.production, labels.qa].map((l) => [l.name, l.color, l.description])).toEqual([
+      ["staging", "fbca04", "Concerns the staging environment"],
+      ["production", "b60205", "Concerns the production environment"],
+      ["qa", "b60205", "Concerns the qa environment"],
+    ]);
   });
 
   it("fails if two environments would share a GitHub environment or a branch", () => {
