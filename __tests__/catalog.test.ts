@@ -1,6 +1,6 @@
 import { calleesOf, SERVICES, servicesOf, validateCatalog, type ServiceDefinition } from "../catalog";
 import { staging } from "../environments";
-import { buildStacks, imagesFor } from "./helpers";
+import { buildStacks, imagesFor, notesService } from "./helpers";
 import { defineEnvironment } from "../stacks";
 import { Testing } from "../lib/cdk";
 
@@ -39,16 +39,7 @@ describe("service catalog", () => {
   it("adding a service is adding one entry", () => {
     const catalog = [
       ...SERVICES,
-      {
-        name: "notes-service",
-        image: "notes_service",
-        build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] },
-        port: 8080,
-        stack: "services",
-        env: {},
-        secretEnv: [],
-        calls: ["users-service"],
-      },
+      notesService({ calls: ["users-service"] }),
     ] as ServiceDefinition[];
     const images = imagesFor(staging);
     images.set("notes_service_image", "us-east4-docker.pkg.dev/mindmirror-69/mindmirror/notes_service:v1");

@@ -1,4 +1,4 @@
-import { SERVICES } from "../catalog";
+import { SERVICES, type ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig, ReviewerGate } from "../environments";
 import { Testing, type TerraformStack } from "../lib/cdk";
 import { imageRepositoryPath, imageVariableName } from "../lib/naming";
@@ -63,4 +63,19 @@ export function withGate(env: EnvironmentConfig, patch: Partial<Omit<ReviewerGat
 /** A copy of `env` without an approval gate. */
 export function ungated(env: EnvironmentConfig): EnvironmentConfig {
   return withEnv(env, { approval: { ...env.approval, gate: { kind: "none" } } });
+}
+
+/** A new backend, `notes-service`, as a person would add it: the bare required fields, with `patch` applied. */
+export function notesService(patch: Partial<ServiceDefinition> = {}): ServiceDefinition {
+  return {
+    name: "notes-service",
+    image: "notes_service",
+    build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] },
+    port: 8080,
+    stack: "services",
+    env: {},
+    secretEnv: [],
+    calls: [],
+    ...patch,
+  };
 }

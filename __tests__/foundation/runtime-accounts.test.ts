@@ -2,7 +2,7 @@ import { BUCKETS, SERVICES, type BucketDefinition, type ServiceDefinition } from
 import { ENVIRONMENTS, production, staging, type EnvironmentConfig } from "../../environments";
 import { Testing, type TerraformStack } from "../../lib/cdk";
 import { defineEnvironment } from "../../stacks";
-import { buildStacks, imagesFor, resourcesOf, synth, withEnv, type TerraformJson } from "../helpers";
+import { buildStacks, imagesFor, notesService, resourcesOf, synth, withEnv, type TerraformJson } from "../helpers";
 import { foundationOf, importsOf } from "./grants";
 
 /** The secrets each service reads today (infra/main.tf of the application repository), written out. */
@@ -174,17 +174,7 @@ describe("catalog buckets", () => {
   it("are one entry each: a service with bucket access is one catalog entry", () => {
     const catalog = [
       ...SERVICES,
-      {
-        name: "notes-service",
-        image: "notes_service",
-        build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] },
-        port: 8080,
-        stack: "services",
-        env: {},
-        secretEnv: [],
-        calls: [],
-        buckets: [{ bucket: "traditions", roles: ["roles/storage.objectViewer"] }],
-      } satisfies ServiceDefinition,
+      notesService({ buckets: [{ bucket: "traditions", roles: ["roles/storage.objectViewer"] }] }),
     ];
     const { json } = foundationOf(staging, { catalog });
     expect(resourcesOf(json, "google_storage_bucket_iam_member").traditions_notes_service_storage_object_viewer).toMatchObject({

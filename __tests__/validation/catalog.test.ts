@@ -3,12 +3,12 @@
  * the value and the fix; and the closest valid values, accepted.
  */
 import { SERVICES, validateCatalog, type ServiceDefinition } from "../../catalog";
+import { notesService } from "../helpers";
 import { errorOf as error } from "./error-of";
 
 /** A new backend appended to the real catalog, with `patch` applied. */
 function withNew(patch: Partial<ServiceDefinition>): ServiceDefinition[] {
-  const entry: ServiceDefinition = { name: "notes-service", image: "notes_service", build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] }, port: 8080, stack: "services", env: {}, secretEnv: [], calls: [], ...patch };
-  return [...SERVICES, entry];
+  return [...SERVICES, notesService(patch)];
 }
 
 /** The message validateCatalog throws for `catalog`. */

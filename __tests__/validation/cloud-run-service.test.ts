@@ -6,9 +6,10 @@ import { production, staging, type EnvironmentConfig } from "../../environments"
 import type { ServiceDefinition } from "../../catalog";
 import { CloudRunService } from "../../constructs/cloud-run-service";
 import { Testing } from "../../lib/cdk";
+import { notesService } from "../helpers";
 
 const CLOSED: EnvironmentConfig = { ...staging, invoker: { unauthenticatedBackends: false }, importExisting: false };
-const BASE: ServiceDefinition = { name: "notes-service", image: "notes_service", build: { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] }, port: 8080, stack: "services", env: {}, secretEnv: [], calls: [] };
+const BASE: ServiceDefinition = notesService();
 
 /** The synthesized resources of one CloudRunService of `def` in `env`. */
 function synthService(def: Partial<ServiceDefinition> = {}, env: EnvironmentConfig = CLOSED) {
