@@ -9,6 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.join(__dirname, "..");
+/** The node arguments of cdktf.json's app command before main.ts: how the app loads its TypeScript. */
+const APP_LOADER = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ").slice(1, -1);
 
 interface Run {
   readonly code: number;
@@ -21,7 +23,7 @@ function runMain(outdir: string, patch: object = {}, extraEnv: Record<string, st
     const env = { ...process.env, CDKTF_OUTDIR: outdir, MINDMIRROR_TEST_PATCH: JSON.stringify(patch), ...extraEnv };
     delete (env as Record<string, string | undefined>).MINDMIRROR_DEBUG;
     Object.assign(env, extraEnv);
-    execFile(process.execPath, ["--import", "tsx", path.join("__tests__", "fixtures", "patched-main.ts")], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [...APP_LOADER, path.join("__tests__", "fixtures", "patched-main.ts")], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stderr: String(stderr).split("\n").filter(Boolean) });
     });
