@@ -6,8 +6,9 @@ const path = require("node:path");
  * Jest's global setup and teardown point TMPDIR at a fresh folder for the
  * whole run, so that what tests leave in the temp directory is visible: a
  * test that creates a temp folder must remove it. The folder of tsx's compile
- * cache (`tsx-<uid>`, used by the ops commands and main.ts run as child
- * processes) is linked in from the real temp directory: a cache, not a leak.
+ * cache (`tsx-<uid>`, used by the tests that run a script under tsx) is linked
+ * in from the real temp directory: a cache, not a leak. (The app and the ops
+ * commands keep theirs in node_modules/.cache; see swc-register.cjs.)
  */
 const STATE = Symbol.for("mindmirror.jest.tmpdir");
 
