@@ -1,12 +1,14 @@
 /**
- * How the app runs its TypeScript (cdktf.json: `node --require ./scripts/swc-register.cjs main.ts`):
- * transpiled only, by swc with the options jest uses, so the app runs the code
- * the tests ran. Type checking is `npm run typecheck`.
+ * How the app, the ops commands and the scripts run their TypeScript
+ * (cdktf.json: `node --require ./scripts/swc-register.cjs main.ts`, and
+ * likewise package.json's scripts): transpiled only, by swc with the options
+ * jest uses, so they run the code the tests ran. Type checking is
+ * `npm run typecheck`.
  *
- * Why not tsx, as the ops commands use: tsx also reads and scans every
- * JavaScript file it loads (cdktf and the provider packages: hundreds) for
- * ESM syntax, and turns on source maps, which makes node decode the inline
- * map of every cdktf file; together a second of the app's two.
+ * Why not tsx: it also reads and scans every JavaScript file it loads (cdktf
+ * and the provider packages: hundreds) for ESM syntax, and turns on source
+ * maps, which makes node decode the inline map of every cdktf file; together
+ * a second of the app's two, and half a second of every ops command's start.
  */
 const crypto = require("node:crypto");
 const fs = require("node:fs");
