@@ -14,6 +14,8 @@ module.exports = {
   globalSetup: "<rootDir>/scripts/jest-global-setup.js",
   globalTeardown: "<rootDir>/scripts/jest-global-teardown.js",
   moduleFileExtensions: ["ts", "js", "json"],
+  // cdktf loads archiver on first use only, as the app does (scripts/lazy-archiver.cjs).
+  moduleNameMapper: { "^archiver$": "<rootDir>/scripts/lazy-archiver.cjs" },
   // One worker per core: jest's default leaves one core idle (cores - 1), which on 2 cores runs every suite in turn.
   maxWorkers: "100%",
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],

@@ -14,7 +14,7 @@ module.exports = {
   ...base,
   testMatch: suites.map((glob) => `<rootDir>/__tests__/${glob}`),
   reporters: ["default"],
-  // The sandbox's paths are new to tsx's compile cache, so child processes start slower.
+  // Child processes of a mutant run beside Stryker's other workers, so they start slower.
   testTimeout: 20000,
   globalSetup: "<rootDir>/scripts/jest-global-setup-mutate.js",
   globalTeardown: "<rootDir>/scripts/jest-global-cleanup.js",

@@ -32,14 +32,24 @@ interface Synthesized {
   readonly workflows: Record<string, string>;
 }
 
+/** The node arguments of cdktf.json's app command and of `npm run workflows`: what `cdktf synth` and a person run. */
+function commands(): { app: string[]; workflows: string[] } {
+  const nodeArgs = (command: string) => {
+    const [node, ...args] = command.split(" ");
+    expect(node).toBe("node");
+    return args;
+  };
+  const cdktf = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string };
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  return { app: nodeArgs(cdktf.app), workflows: nodeArgs(pkg.scripts.workflows) };
+}
+
 /** Runs the app and the workflow generator in `dir`, as `cdktf synth` and `npm run workflows` do. */
 async function synthesize(dir: string): Promise<Synthesized> {
   const outdir = path.join(dir, "cdktf.out");
   const env = { ...process.env, CDKTF_OUTDIR: outdir };
-  await Promise.all([
-    run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: dir, env }),
-    run(process.execPath, ["--import", "tsx", "scripts/generate-workflows.ts"], { cwd: dir, env }),
-  ]);
+  const { app, workflows: generator } = commands();
+  await Promise.all([run(process.execPath, app, { cwd: dir, env }), run(process.execPath, generator, { cwd: dir, env })]);
   const stacksDir = path.join(outdir, "stacks");
   const stacks = Object.fromEntries(fs.readdirSync(stacksDir).map((s) => [s, JSON.parse(fs.readFileSync(path.join(stacksDir, s, "cdk.tf.json"), "utf8"))]));
   const workflowsDir = path.join(dir, ".github", "workflows");
@@ -178,16 +188,17 @@ describe("one-file changes", () => {
     it("half made (a tfvars file without its module) fails synth and the generator in one line naming the file", async () => {
       fs.rmSync(path.join(dir, "environments", "qa.ts"));
       const message = 'environments/qa.auto.tfvars: "qa" is not valid; it has no environment: add environments/qa.ts exporting `const qa: EnvironmentConfig`, or remove the file';
-      const scripts = ["main.ts", "scripts/generate-workflows.ts"];
+      const { app, workflows } = commands();
+      const scripts = [app, workflows];
       const failures = await Promise.all(
-        scripts.map((script) =>
-          run(process.execPath, ["--import", "tsx", script], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(dir, "half") } }).then(
+        scripts.map((args) =>
+          run(process.execPath, args, { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(dir, "half") } }).then(
             () => undefined,
             (error: { code: number; stderr: string }) => error,
           ),
         ),
       );
-      expect(failures.map((f, i) => [scripts[i], f?.code, f?.stderr.trim()])).toEqual(scripts.map((script) => [script, 1, message]));
+      expect(failures.map((f, i) => [scripts[i].at(-1), f?.code, f?.stderr.trim()])).toEqual(scripts.map((args) => [args.at(-1), 1, message]));
     }, 60_000);
   });
 });

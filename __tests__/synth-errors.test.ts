@@ -1,27 +1,33 @@
 /**
- * The real entry point (main.ts, as cdktf.json's app command runs it) on bad
- * edits: one line per problem on stderr, a non-zero exit, no stack trace
- * unless MINDMIRROR_DEBUG=1, and cdktf.out left exactly as it was.
+ * The app on bad edits: one line per problem on stderr, a non-zero exit, no
+ * stack trace unless MINDMIRROR_DEBUG=1, and cdktf.out left exactly as it
+ * was. Each case runs main.ts's runApp in this process; the real entry point
+ * (main.ts as cdktf.json's app command runs it, in a child process) runs on
+ * one bad edit and with MINDMIRROR_DEBUG=1, for the exit code and what
+ * reaches stderr.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { runPatched, type AppPatch } from "./app-patch";
 
 const ROOT = path.join(__dirname, "..");
+/** The node arguments of cdktf.json's app command before main.ts: how the app loads its TypeScript. */
+const APP_LOADER = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ").slice(1, -1);
 
 interface Run {
   readonly code: number;
   readonly stderr: string[];
 }
 
-/** Runs main.ts through the patch fixture (see fixtures/patched-main.ts) with CDKTF_OUTDIR set. */
-function runMain(outdir: string, patch: object = {}, extraEnv: Record<string, string> = {}): Promise<Run> {
+/** Runs main.ts in a child process through the patch fixture (see fixtures/patched-main.ts) with CDKTF_OUTDIR set. */
+function runMain(outdir: string, patch: AppPatch = {}, extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const env = { ...process.env, CDKTF_OUTDIR: outdir, MINDMIRROR_TEST_PATCH: JSON.stringify(patch), ...extraEnv };
     delete (env as Record<string, string | undefined>).MINDMIRROR_DEBUG;
     Object.assign(env, extraEnv);
-    execFile(process.execPath, ["--import", "tsx", path.join("__tests__", "fixtures", "patched-main.ts")], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [...APP_LOADER, path.join("__tests__", "fixtures", "patched-main.ts")], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stderr: String(stderr).split("\n").filter(Boolean) });
     });
@@ -52,7 +58,7 @@ describe("synth through main.ts", () => {
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
   describe("fails with one line naming field, value and fix, and writes nothing", () => {
-    const cases: [string, object, RegExp][] = [
+    const cases: [string, AppPatch, RegExp][] = [
       [
         "staging's state prefix set to production's",
         { environments: { staging: { backend: { prefix: "envs/production" } } } },
@@ -90,23 +96,24 @@ describe("synth through main.ts", () => {
         /^environments\/production\.ts name: "staging" is already the name of the environment in environments\/staging\.ts; give each environment its own name$/,
       ],
     ];
-    // The children run at once: each spends most of its time loading the app.
-    const runs = new Map<string, Promise<{ outdir: string; run: Run }>>();
-    beforeAll(() => {
-      for (const [name, patch] of cases) {
-        const outdir = tempOut();
-        runs.set(name, runMain(outdir, patch).then((run) => ({ outdir, run })));
-      }
-    });
-
-    it.each(cases)("%s", async (name, _patch, message) => {
-      const { outdir, run } = await runs.get(name)!;
+    /** What every failed run shows: exit 1, one line per problem, no stack frame, nothing written. */
+    const expectOneLineFailure = (outdir: string, run: Run, message: RegExp) => {
       expect(run.code).toBe(1);
       expect(run.stderr.some((line) => message.test(line))).toBe(true);
       // One line per problem: nothing that looks like a stack frame or a wrapped message.
       for (const line of run.stderr) expect(line).toMatch(/^(?:environments|catalog|staging|production)[ ./"a-z]/);
       expect(run.stderr.filter((line) => /^\s+at /.test(line))).toEqual([]);
       expect(tree(outdir)).toEqual({});
+    };
+
+    it.each(cases)("%s", (_name, patch, message) => {
+      const outdir = tempOut();
+      expectOneLineFailure(outdir, runPatched(outdir, patch), message);
+    });
+
+    it.each(cases.filter(([name]) => name === "two environments of one name"))("through the real entry point: %s", async (_name, patch, message) => {
+      const outdir = tempOut();
+      expectOneLineFailure(outdir, await runMain(outdir, patch), message);
     }, 60_000);
   });
 
@@ -127,8 +134,8 @@ describe("synth through main.ts", () => {
     };
     let before: Record<string, string>;
 
-    beforeAll(async () => {
-      const first = await runMain(outdir);
+    beforeAll(() => {
+      const first = runPatched(outdir);
       expect(first).toEqual({ code: 0, stderr: expect.any(Array) });
       for (const [file, text] of Object.entries(localFiles)) {
         fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
@@ -137,9 +144,9 @@ describe("synth through main.ts", () => {
       before = tree(outdir);
     }, 60_000);
 
-    it("leaves the previous cdktf.out as it was when a stack synthesized late fails its policy check", async () => {
+    it("leaves the previous cdktf.out as it was when a stack synthesized late fails its policy check", () => {
       // The gateway stacks come after both foundations and services-staging: cdktf alone would have written those.
-      const run = await runMain(outdir, { catalog: { gateway: { env: { API_TOKEN: "abc" } } } });
+      const run = runPatched(outdir, { catalog: { gateway: { env: { API_TOKEN: "abc" } } } });
       expect(run.code).toBe(1);
       // Every stack's problems, not only the first failing stack's.
       expect(run.stderr).toEqual([
@@ -150,8 +157,8 @@ describe("synth through main.ts", () => {
       expect(fs.readdirSync(outdir).sort()).toEqual(["annotations.json", "manifest.json", "stacks"]);
     }, 60_000);
 
-    it("replaces what synth writes and keeps the files it does not", async () => {
-      const run = await runMain(outdir, { catalog: { "agent-service": { env: { OPENAI_MODEL: "gpt-4o" } } } });
+    it("replaces what synth writes and keeps the files it does not", () => {
+      const run = runPatched(outdir, { catalog: { "agent-service": { env: { OPENAI_MODEL: "gpt-4o" } } } });
       expect(run.code).toBe(0);
       const after = tree(outdir);
       for (const [file, text] of Object.entries(localFiles)) expect(after[file]).toBe(text);

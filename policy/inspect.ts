@@ -28,8 +28,36 @@ export function resolveIn(scope: IConstruct, value: unknown): any {
   return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
 }
 
+/** Attributes already resolved in the current policy pass; see {@link withAttributeCache}. */
+let cache: WeakMap<TerraformResource, Attributes> | undefined;
+
+/**
+ * Runs `check` with `attributesOf` answering from `memo`. Resolving a
+ * resource is the dearest part of a rule, and rules ask again for the same
+ * resources (every Cloud Run service's account, once per service): one
+ * resolution per resource and pass instead. The pack starts a fresh `memo`
+ * for each pass, so a tree changed between synths is read anew.
+ */
+export function withAttributeCache<T>(memo: WeakMap<TerraformResource, Attributes>, check: () => T): T {
+  const outer = cache;
+  cache = memo;
+  try {
+    return check();
+  } finally {
+    cache = outer;
+  }
+}
+
 /** `resource` as written to `cdk.tf.json`; empty for a resource moved away. */
 export function attributesOf(resource: TerraformResource): Attributes {
+  const known = cache?.get(resource);
+  if (known !== undefined) return known;
+  const attributes = resolvedAttributes(resource);
+  cache?.set(resource, attributes);
+  return attributes;
+}
+
+function resolvedAttributes(resource: TerraformResource): Attributes {
   const block = resource.toTerraform().resource?.[resource.terraformResourceType] ?? {};
   const attributes = Object.values(block)[0] ?? {};
   const { "//": _metadata, ...rest } = resolveIn(resource, attributes) as Attributes;

@@ -1,9 +1,9 @@
 import type { IConstruct } from "constructs";
-import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack, type IAspect } from "../lib/cdk";
+import { AnnotationMetadataEntryType, Annotations, Aspects, TerraformStack, type IAspect, type TerraformResource } from "../lib/cdk";
 import { MINDMIRROR_RULES } from "./rules";
 import { suppressionOf } from "./suppressions";
 import type { Finding, PolicyRule, Severity } from "./types";
-import { environmentOf } from "./inspect";
+import { environmentOf, withAttributeCache, type Attributes } from "./inspect";
 
 /** One finding as reported: where, by which rule, at which level. */
 export interface ReportedFinding {
@@ -42,13 +42,19 @@ export class PolicyPack implements IAspect {
   /** Every finding reported so far, in the order reported. */
   readonly findings: ReportedFinding[] = [];
 
+  /** Resolved attributes of the current pass, which starts at each construct the pack is applied to. */
+  private attributes = new WeakMap<TerraformResource, Attributes>();
+
   constructor(readonly rules: readonly PolicyRule[] = MINDMIRROR_RULES) {}
 
   visit(node: IConstruct): void {
     if (TerraformStack.isStack(node)) addPolicyValidation(node);
-    for (const rule of this.rules) {
-      for (const finding of checkNamed(rule, node)) this.report(node, rule, finding);
-    }
+    if (Aspects.of(node).all.includes(this)) this.attributes = new WeakMap();
+    withAttributeCache(this.attributes, () => {
+      for (const rule of this.rules) {
+        for (const finding of checkNamed(rule, node)) this.report(node, rule, finding);
+      }
+    });
   }
 
   private report(node: IConstruct, rule: PolicyRule, finding: Finding): void {

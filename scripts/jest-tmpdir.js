@@ -5,33 +5,21 @@ const path = require("node:path");
 /**
  * Jest's global setup and teardown point TMPDIR at a fresh folder for the
  * whole run, so that what tests leave in the temp directory is visible: a
- * test that creates a temp folder must remove it. The folder of tsx's compile
- * cache (`tsx-<uid>`, used by the ops commands and main.ts run as child
- * processes) is linked in from the real temp directory: a cache, not a leak.
+ * test that creates a temp folder must remove it. (The app and the ops
+ * commands keep their transpile cache in node_modules/.cache; see
+ * swc-register.cjs.)
  */
 const STATE = Symbol.for("mindmirror.jest.tmpdir");
 
-/**
- * Creates the run's folder under `base`, with tsx's cache folder of `cacheBase`
- * linked in; returns it and the entries it starts with.
- */
-function create(base, cacheBase = base) {
+/** Creates the run's folder under `base`; returns it. */
+function create(base) {
   fs.mkdirSync(base, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(base, "mindmirror-jest-"));
-  const keep = [];
-  if (process.platform !== "win32") {
-    const cache = `tsx-${os.userInfo().uid}`;
-    fs.mkdirSync(path.join(cacheBase, cache), { recursive: true });
-    fs.symlinkSync(path.join(cacheBase, cache), path.join(dir, cache));
-    keep.push(cache);
-  }
-  return { dir, keep };
+  return { dir: fs.mkdtempSync(path.join(base, "mindmirror-jest-")) };
 }
 
 /** Removes the run's folder; returns what tests left in it, sorted. */
-function remove({ dir, keep }) {
-  const left = fs.readdirSync(dir).filter((name) => !keep.includes(name)).sort();
-  for (const name of keep) fs.unlinkSync(path.join(dir, name));
+function remove({ dir }) {
+  const left = fs.readdirSync(dir).sort();
   fs.rmSync(dir, { recursive: true, force: true });
   return left;
 }
@@ -45,7 +33,7 @@ function assertNothingLeft(left) {
 
 /** Points TMPDIR at a fresh folder under `base` (the temp directory unless given). */
 function setup(base = os.tmpdir()) {
-  const state = create(base, os.tmpdir());
+  const state = create(base);
   globalThis[STATE] = { ...state, original: process.env.TMPDIR };
   process.env.TMPDIR = state.dir;
 }

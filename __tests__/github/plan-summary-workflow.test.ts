@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { stackName } from "../../lib/naming";
 import { generateWorkflows, phaseWorkflowFile } from "../../workflows";
 
-// Each test starts node (and tsx) once or twice; on a loaded machine that can pass the default 5 s.
+// Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
 
 const ROOT = path.join(__dirname, "..", "..");

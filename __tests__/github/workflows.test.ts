@@ -138,9 +138,11 @@ describe("workflow files", () => {
   });
 
   it("has the generator's check mode agree, and reject unknown arguments", () => {
-    const script = path.join(ROOT, "scripts", "generate-workflows.ts");
-    expect(execFileSync(process.execPath, ["--import", "tsx", script, "--check"], { cwd: ROOT, stdio: "pipe" }).toString()).toBe("");
-    const bad = spawnSync(process.execPath, ["--import", "tsx", script, "--force"], { cwd: ROOT, stdio: "pipe" });
+    // `npm run workflows`'s own command line.
+    const [node, ...generator] = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.workflows.split(" ");
+    expect(node).toBe("node");
+    expect(execFileSync(process.execPath, [...generator, "--check"], { cwd: ROOT, stdio: "pipe" }).toString()).toBe("");
+    const bad = spawnSync(process.execPath, [...generator, "--force"], { cwd: ROOT, stdio: "pipe" });
     expect([bad.status, bad.stderr.toString().trim()]).toEqual([2, 'generate-workflows: unknown argument "--force"; use no argument (write) or --check']);
   });
 });

@@ -48,9 +48,19 @@ function monorepo(): { root: string; tfvars: string; remove: () => void; base: s
 const plan = (root: string, tfvars: string, stack: "services" | "gateway", commitRef = "HEAD") =>
   planBuilds({ env: staging, stack, root, commit: commitRef, tfvars: fs.readFileSync(tfvars, "utf8"), tfvarsName: "staging.auto.tfvars" });
 
+/** A copy of `template`, history included: what `monorepo()` builds, without running git again. */
+function copyOf(template: ReturnType<typeof monorepo>): ReturnType<typeof monorepo> {
+  const tmp = tempDir("build-plan");
+  fs.cpSync(template.root, tmp.dir, { recursive: true });
+  return { root: tmp.dir, tfvars: path.join(tmp.dir, path.relative(template.root, template.tfvars)), remove: tmp.remove, base: template.base };
+}
+
 describe("build-plan", () => {
+  let template: ReturnType<typeof monorepo>;
   let repo: ReturnType<typeof monorepo>;
-  beforeEach(() => (repo = monorepo()));
+  beforeAll(() => (template = monorepo()));
+  afterAll(() => template.remove());
+  beforeEach(() => (repo = copyOf(template)));
   afterEach(() => repo.remove());
 
   it("builds nothing on a push that changes no build input, and keeps every image", () => {

@@ -7,7 +7,7 @@ import { markHealthy } from "../../ops/mark-healthy";
 import { setTfvar } from "../../lib/tfvars";
 import { lines, ROOT, runOps, tempDir } from "./run";
 
-// Each test starts node (and tsx) once or twice; on a loaded machine that can pass the default 5 s.
+// Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";

@@ -6,7 +6,7 @@ import { summarizePlan } from "../../ops/plan-summary";
 import { classifyPlan, planVerdict, STATEFUL_TYPES } from "../../lib/plan";
 import { lines, ROOT, runOps } from "./run";
 
-// Each test starts node (and tsx) once or twice; on a loaded machine that can pass the default 5 s.
+// Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
 
 const FIXTURES = path.join(ROOT, "__tests__", "fixtures", "plans");

@@ -18,12 +18,20 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-/** Runs `node --import tsx ops/<command>.ts ...args`, feeding `input` on stdin. */
+/** The node arguments of `npm run <command>` (package.json: `node --require ./scripts/swc-register.cjs ops/<command>.ts`). */
+function scriptArgs(command: string): string[] {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const [node, ...args] = (scripts[command] ?? "").split(" ");
+  if (node !== "node" || !args.includes(path.join("ops", `${command}.ts`))) throw new Error(`package.json has no script "${command}" running ops/${command}.ts`);
+  return args;
+}
+
+/** Runs `npm run -s <command> -- ...args` without npm (one process less), feeding `input` on stdin. */
 export function runOps(command: string, args: readonly string[], input = "", env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["--import", "tsx", path.join("ops", `${command}.ts`), ...args],
+      [...scriptArgs(command), ...args],
       { cwd: ROOT, timeout: 20_000, env: { ...withoutDebug(process.env), ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;

@@ -1,5 +1,4 @@
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,12 +7,12 @@ import { ENVIRONMENTS, type EnvironmentConfig } from "../../environments";
 import { GITHUB } from "../../environments/github";
 import { TerraformStack, Testing } from "../../lib/cdk";
 import { cloudRunName } from "../../lib/naming";
+import { runApp } from "../../main";
 import { applyPolicy } from "../../policy";
 import { defineEnvironment } from "../../stacks";
 import { imagesFor } from "../helpers";
 import { annotationsOf, type Annotation } from "./helpers";
 
-const ROOT = path.join(__dirname, "..", "..");
 const BACKENDS = servicesOf(SERVICES, "services");
 
 /** Every environment's stacks in one app, policy applied, synthesized to a temp folder. */
@@ -77,13 +76,25 @@ describe("the real app under the policy pack", () => {
     expect(errors.every((a) => a.message.startsWith("[MM-IAM-2] "))).toBe(true);
   });
 
-  /** Runs main.ts as `cdktf synth` does and returns what its manifest prints and what annotations.json keeps. */
+  /**
+   * Runs main.ts's app (in this process; the child process is main.test.ts's)
+   * as `cdktf synth` runs it, and returns what its manifest prints and what
+   * annotations.json keeps.
+   */
   function synthMain(env: Record<string, string> = {}): { printed: { constructPath: string; level: string; message: string }[]; kept: { constructPath: string; level: string; message: string }[] } {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-main-"));
     dirs.push(outdir);
-    const [command, ...args] = (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app.split(" ");
     // As the CLI runs the app: it prints the annotations itself and fails on errors.
-    execFileSync(command, args, { cwd: ROOT, env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: "true", ...env }, stdio: "pipe" });
+    const continueOnErrors = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
+    const stderr: string[] = [];
+    try {
+      expect(runApp({ outdir, verbose: env.MINDMIRROR_VERBOSE === "1", debug: false, stderr: (line) => stderr.push(line) })).toBe(0);
+    } finally {
+      if (continueOnErrors === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+      else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = continueOnErrors;
+    }
+    expect(stderr).toEqual([]);
     const read = (file: string) => JSON.parse(fs.readFileSync(path.join(outdir, file), "utf8"));
     const manifest = read("manifest.json") as { stacks: Record<string, { annotations: { constructPath: string; level: string; message: string }[] }> };
     const kept = read("annotations.json") as Record<string, { constructPath: string; level: string; message: string }[]>;
