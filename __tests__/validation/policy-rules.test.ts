@@ -4,14 +4,17 @@
  */
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainers } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { CloudRunV2ServiceIamBinding } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-binding";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ProjectIamBinding } from "@cdktf/provider-google/lib/project-iam-binding";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
-import { TerraformVariable } from "../../lib/cdk";
+import { TerraformStack, TerraformVariable, Testing } from "../../lib/cdk";
 import { imageCondition } from "../../lib/images";
-import { compliantService, findingsOf, foundOf, LOCKED, policyStack, type TestStack } from "../policy/helpers";
+import { applyPolicy } from "../../policy";
+import { IAM_PUBLIC_INVOKER } from "../../policy/rules";
+import { compliantService, findingsOf, foundOf, LOCKED, policyStack, TestStack } from "../policy/helpers";
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
 const PINNED = "^us-east4-docker\\\\.pkg\\\\.dev/mindmirror-69/mindmirror/";
@@ -117,6 +120,19 @@ describe("MM-RUN-3 instance cap", () => {
   it("ignores resources that are not Cloud Run services", () => {
     expect(found("MM-RUN-3", (s) => new StorageBucket(s, "b", { name: "b", location: "US" }))).toEqual([]);
   });
+
+  // Rules read the emitted JSON, so an override cannot hide a missing or zero cap.
+  it.each([
+    ["template.scaling.max_instance_count", null, "template.scaling.max_instance_count is unset"],
+    ["template.scaling.max_instance_count", "0", 'template.scaling.max_instance_count is "0"'],
+    ["template", null, "template.scaling.max_instance_count is unset"],
+  ])("fails if an override sets %s to %j", (path, value, message) => {
+    expect(found("MM-RUN-3", (s) => compliantService(s, "api").addOverride(path, value))).toEqual([["error", message]]);
+  });
+
+  it("accepts a cap that an override sets to a string OpenTofu reads as a number", () => {
+    expect(found("MM-RUN-3", (s) => compliantService(s, "api").addOverride("template.scaling.max_instance_count", "3"))).toEqual([]);
+  });
 });
 
 describe("MM-RUN-2 startup probe", () => {
@@ -138,6 +154,13 @@ describe("MM-RUN-2 startup probe", () => {
 
   it("fails if the template has no containers", () => {
     expect(found("MM-RUN-2", withContainers([]))).toEqual([["error", "the template has no containers"]]);
+  });
+
+  it.each([
+    ["template.containers.0.startup_probe", "container 0 has no startup_probe"],
+    ["template", "the template has no containers"],
+  ])("fails if an override sets %s to null", (path, message) => {
+    expect(found("MM-RUN-2", (s) => compliantService(s, "api").addOverride(path, null))).toEqual([["error", message]]);
   });
 
   it("accepts an HTTP startup probe", () => {
@@ -303,5 +326,55 @@ describe("MM-PROD-2 force_destroy", () => {
       new StorageBucket(s, "kept", { name: "b", location: "US", forceDestroy: false });
     };
     expect(found("MM-PROD-2", build)).toEqual([["warning", "google_storage_bucket sets force_destroy = true"]]);
+  });
+});
+
+describe("MM-IAM-1 public invokers", () => {
+  const grant = (members: string[]) => (s: TestStack) =>
+    new CloudRunV2ServiceIamBinding(s, "open", { name: "api", location: "us-east4", role: "roles/run.invoker", members });
+
+  it("names both public members of one binding", () => {
+    expect(found("MM-IAM-1", grant(["allUsers", "allAuthenticatedUsers", "user:ops@example.com"]))).toEqual([
+      ["error", "allUsers and allAuthenticatedUsers may invoke api (roles/run.invoker)"],
+    ]);
+  });
+
+  it("accepts a binding of people and service accounts only", () => {
+    expect(found("MM-IAM-1", grant(["user:ops@example.com", "serviceAccount:a@p.iam.gserviceaccount.com"]))).toEqual([]);
+  });
+
+  it("sums up the warnings of one environment by the members they open to", () => {
+    const one = 'allUsers may invoke a (roles/run.invoker), allowed only because environment "staging" sets invoker.unauthenticatedBackends';
+    const both = "allUsers and allAuthenticatedUsers may invoke b (roles/run.invoker), allowed only because …";
+    const other = "allAuthenticatedUsers may invoke c (roles/run.invoker), allowed only because …";
+    const tail = '(invoker.unauthenticatedBackends; README "Service-to-service authentication")';
+    expect(IAM_PUBLIC_INVOKER.summary!([one])).toBe(`1 backend invokable by allUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([other, one])).toBe(`2 backends invokable by allUsers or allAuthenticatedUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([both, both])).toBe(`2 backends invokable by allUsers or allAuthenticatedUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([other])).toBe(`1 backend invokable by allAuthenticatedUsers ${tail}`);
+  });
+});
+
+describe("a stack outside any environment", () => {
+  /** The [rule id, level] of every finding in a plain stack that `build` fills. */
+  function plainFindings(build: (s: TerraformStack) => void): [string, string][] {
+    const stack = new TerraformStack(Testing.app(), "plain");
+    build(stack);
+    applyPolicy(stack);
+    Testing.synth(stack);
+    return ["MM-IAM-1", "MM-IMG-1", "MM-RUN-4", "MM-PROD-1", "MM-PROD-2"].flatMap((id) => findingsOf(stack, id).map((f): [string, string] => [id, f.level]));
+  }
+
+  it("fails on a public invoker, with no environment to allow it", () => {
+    const build = (s: TerraformStack) => new CloudRunV2ServiceIamMember(s, "open", { name: "api", location: "us-east4", role: "roles/run.invoker", member: "allUsers" });
+    expect(plainFindings(build)).toEqual([["MM-IAM-1", "error"]]);
+  });
+
+  it("leaves the checks that need an environment's values alone", () => {
+    const build = (s: TerraformStack) => {
+      new CloudRunV2Service(s, "api", { name: "api", location: "us-east4", template: { containers: [{ image: "docker.io/library/nginx:1" }] } });
+      new StorageBucket(s, "bucket", { name: "b", location: "US", forceDestroy: true });
+    };
+    expect(plainFindings(build)).toEqual([["MM-PROD-2", "warning"]]);
   });
 });
