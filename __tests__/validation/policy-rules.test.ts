@@ -11,7 +11,9 @@ import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member"
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
 import { TerraformStack, TerraformVariable, Testing } from "../../lib/cdk";
+import { production, type EnvironmentConfig } from "../../environments";
 import { imageCondition } from "../../lib/images";
+import type { StackKind } from "../../lib/naming";
 import { applyPolicy } from "../../policy";
 import { IAM_PUBLIC_INVOKER } from "../../policy/rules";
 import { compliantService, findingsOf, foundOf, LOCKED, policyStack, TestStack } from "../policy/helpers";
@@ -19,6 +21,8 @@ import { compliantService, findingsOf, foundOf, LOCKED, policyStack, TestStack }
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
 const PINNED = "^us-east4-docker\\\\.pkg\\\\.dev/mindmirror-69/mindmirror/";
 const PROTECTED = { ...LOCKED, deletionProtection: true };
+/** Production with its backends closed. */
+const PRODUCTION_LOCKED: EnvironmentConfig = { ...production, invoker: { unauthenticatedBackends: false } };
 
 /** [level, found] of rule `id`'s findings in the stack `build` makes. */
 function found(id: string, build: (s: TestStack) => void, env = LOCKED): [string, string][] {
@@ -197,7 +201,47 @@ describe("MM-RUN-1 own service account", () => {
   });
 });
 
+describe("MM-RUN-1 accounts across stacks and environments", () => {
+  /** [path, found] of MM-RUN-1 in each of `stacks`, built in one app and checked together. */
+  function acrossStacks(stacks: [EnvironmentConfig, StackKind, (s: TestStack) => void][]): [string, string][] {
+    const app = Testing.app();
+    const built = stacks.map(([env, kind, build]) => {
+      const stack = new TestStack(app, env, kind);
+      build(stack);
+      return stack;
+    });
+    applyPolicy(app);
+    for (const stack of built) Testing.synth(stack);
+    return built.flatMap((stack) => findingsOf(stack, "MM-RUN-1").map((f): [string, string] => [f.path, foundOf(f)]));
+  }
+
+  it("accepts one account reference per stack, though the references read the same", () => {
+    // Each stack's `${google_service_account.api-account.email}` is its own account.
+    const api = (s: TestStack) => compliantService(s, "api");
+    expect(acrossStacks([[LOCKED, "services", api], [LOCKED, "gateway", api]])).toEqual([]);
+  });
+
+  it("accepts one literal account in two environments, and fails where one environment's stacks share it", () => {
+    const shared = (id: string) => (s: TestStack) => compliantService(s, id, { serviceAccount: "shared@mindmirror-69.iam.gserviceaccount.com" });
+    expect(acrossStacks([[LOCKED, "services", shared("api")], [PRODUCTION_LOCKED, "services", shared("api")]])).toEqual([]);
+    expect(acrossStacks([[LOCKED, "services", shared("api")], [LOCKED, "gateway", shared("gateway")]])).toEqual([
+      ["services-staging/api", "template.service_account is shared with gateway-staging/gateway"],
+      ["gateway-staging/gateway", "template.service_account is shared with services-staging/api"],
+    ]);
+  });
+});
+
 describe("MM-RUN-4 labels", () => {
+  it("fails on a service without labels, naming each missing one", () => {
+    const build = (s: TestStack) => new CloudRunV2Service(s, "api", { name: "api", location: "us-east4", template: {} });
+    expect(found("MM-RUN-4", build)).toEqual([
+      ["error", 'label app is null, expected "mindmirror"'],
+      ["error", 'label managed-by is null, expected "cdktf"'],
+      ["error", 'label environment is null, expected "staging"'],
+    ]);
+  });
+
+
   it("accepts extra labels next to the environment's", () => {
     const labels = { app: "mindmirror", "managed-by": "cdktf", environment: "staging", team: "core" };
     expect(found("MM-RUN-4", (s) => compliantService(s, "api", { labels }))).toEqual([]);
@@ -280,6 +324,15 @@ describe("MM-SEC-1 plain secrets", () => {
       ]);
     },
   );
+});
+
+describe("MM-SEC-1 one finding per value", () => {
+  it("names a secret's name once, though its value is also a URL with credentials", () => {
+    const env = [{ name: "DB__PASSWORD", value: "postgres://app:pw@db/x" }];
+    expect(found("MM-SEC-1", (s) => compliantService(s, "api", { container: { env } }))).toEqual([
+      ["error", "env DB__PASSWORD is a plain value but its name marks a secret"],
+    ]);
+  });
 });
 
 describe("MM-IAM-2 project roles", () => {
