@@ -415,7 +415,7 @@ describe("a stack outside any environment", () => {
     build(stack);
     applyPolicy(stack);
     Testing.synth(stack);
-    return ["MM-IAM-1", "MM-IMG-1", "MM-RUN-4", "MM-PROD-1", "MM-PROD-2"].flatMap((id) => findingsOf(stack, id).map((f): [string, string] => [id, f.level]));
+    return ["MM-IAM-1", "MM-IMG-1", "MM-RUN-1", "MM-RUN-4", "MM-PROD-1", "MM-PROD-2"].flatMap((id) => findingsOf(stack, id).map((f): [string, string] => [id, f.level]));
   }
 
   it("fails on a public invoker, with no environment to allow it", () => {
@@ -425,7 +425,10 @@ describe("a stack outside any environment", () => {
 
   it("leaves the checks that need an environment's values alone", () => {
     const build = (s: TerraformStack) => {
-      new CloudRunV2Service(s, "api", { name: "api", location: "us-east4", template: { containers: [{ image: "docker.io/library/nginx:1" }] } });
+      for (const name of ["api", "worker"]) {
+        const template = { serviceAccount: `${name}@p.iam.gserviceaccount.com`, containers: [{ image: "docker.io/library/nginx:1" }] };
+        new CloudRunV2Service(s, name, { name, location: "us-east4", template });
+      }
       new StorageBucket(s, "bucket", { name: "b", location: "US", forceDestroy: true });
     };
     expect(plainFindings(build)).toEqual([["MM-PROD-2", "warning"]]);
