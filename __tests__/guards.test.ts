@@ -194,6 +194,65 @@ describe("validateEnvironments", () => {
   });
 });
 
+describe("validateEnvironments, each check on its own", () => {
+  const only = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES, otherStates = [GITHUB_STATE]) => {
+    try {
+      validateEnvironments(envs, { catalog, otherStates });
+    } catch (error) {
+      return (error as Error).message.split("\n");
+    }
+    return [];
+  };
+
+  it("names environments by their place in the list when no sources are given", () => {
+    expect(only([staging, withEnv(production, { name: "staging" })])).toEqual([
+      'ENVIRONMENTS[1] name: "staging" is already the name of the environment in ENVIRONMENTS[0]; give each environment its own name',
+    ]);
+  });
+
+  it("reports a duplicate name alone, before any check that names environments by it", () => {
+    const twin = withEnv(qa, { name: "staging", backend: { ...qa.backend, prefix: staging.backend.prefix } });
+    expect(only([staging, twin])).toEqual([expect.stringMatching(/^ENVIRONMENTS\[1\] name: "staging" is already the name/)]);
+  });
+
+  it("checks nothing across environments while one is invalid on its own", () => {
+    const bad = withEnv(qa, { region: "nowhere", backend: { ...qa.backend, prefix: staging.backend.prefix } });
+    expect(only([staging, bad])).toEqual([expect.stringMatching(/^environments\.qa\.region: "nowhere" is not valid/)]);
+  });
+
+  it("allows a prefix like another state's in another bucket, and checks every environment against it", () => {
+    expect(only([withEnv(qa, { backend: { ...qa.backend, bucket: "other-state", prefix: "github" } })])).toEqual([]);
+    expect(only([staging, withEnv(qa, { backend: { ...qa.backend, prefix: "github" } })])).toEqual([
+      expect.stringMatching(/^environments\.qa\.backend\.prefix: "github" overlaps the state of the github stack/),
+    ]);
+  });
+
+  it("fails if environments sharing a project give it two numbers", () => {
+    const a = withEnv(staging, { project: { ...staging.project, sharedWith: ["qa"] } });
+    const b = withEnv(qa, {
+      project: { id: staging.project.id, number: "123456789", sharedWith: ["staging"] },
+      registry: { ...qa.registry, repository: "mindmirror-qa" },
+      ci: { ...qa.ci, workloadIdentityPool: "github-pool-qa" },
+    });
+    expect(only([a, b])).toEqual([
+      'environments.staging.project.number: "3858903851" differs from another environment\'s number for project "mindmirror-69"; every environment in project "mindmirror-69" must give its one number',
+      'environments.qa.project.number: "123456789" differs from another environment\'s number for project "mindmirror-69"; every environment in project "mindmirror-69" must give its one number',
+    ]);
+  });
+
+  it("finds template sequences in lists and nested objects of the catalog, and passes other values", () => {
+    const habits = SERVICES.find((s) => s.name === "habits-service")!;
+    const patched = { ...habits, calls: [...habits.calls, "${x}"], resources: { cpu: "1", memory: "%{y}" }, public: false, deprecatedEnv: undefined };
+    const catalog = SERVICES.map((s) => (s === habits ? patched : s));
+    expect(only(ENVIRONMENTS, catalog).map((line) => line.split(": ")[0])).toEqual([
+      `catalog "habits-service".calls[${habits.calls.length}]`,
+      'catalog "habits-service".resources.memory',
+    ]);
+    const rendered = SERVICES.map((s) => (s === habits ? { ...habits, env: { ...habits.env, PORTS: (() => 8000) as unknown as () => string }, extra: null } : s));
+    expect(only(ENVIRONMENTS, rendered as ServiceDefinition[])).toEqual([]);
+  });
+});
+
 describe("loadImages", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mindmirror-images-"));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
