@@ -52,7 +52,7 @@ function eachNested(mode, value, fn) {
  * recursing into nested blocks and nested attribute types.
  */
 function fillComputed(block, value, fill) {
-  if (value === null || value === undefined || isUnknown(value) || typeof value !== "object") return value;
+  if (value === null || isUnknown(value) || typeof value !== "object") return value;
   const out = { ...value };
   for (const [name, member, kind] of members(block)) {
     const current = out[name];
@@ -83,9 +83,9 @@ function plannedState(block, proposed) {
 /** An object of the block's type with nothing set: null attributes, empty nested blocks. */
 function emptyObject(block) {
   const out = {};
-  for (const [name, member, kind] of members(block)) {
-    if (kind === "attribute") out[name] = null;
-    else if (member.nesting_mode === "list" || member.nesting_mode === "set") out[name] = [];
+  // Only blocks have a nesting_mode of their own; attributes and single blocks start null.
+  for (const [name, member] of members(block)) {
+    if (member.nesting_mode === "list" || member.nesting_mode === "set") out[name] = [];
     else if (member.nesting_mode === "map") out[name] = {};
     else out[name] = null;
   }

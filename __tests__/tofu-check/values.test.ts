@@ -1,4 +1,4 @@
-import { ExtData } from "@msgpack/msgpack";
+import { encode, ExtData } from "@msgpack/msgpack";
 // The plugin is plain JavaScript (it starts without a compiler); its value rules are tested here, typed by values.d.ts.
 import * as values from "../../tofu-check/values";
 
@@ -111,6 +111,18 @@ describe("offline provider values", () => {
     expect([values.placeholder("dynamic"), values.placeholder(["set", "string"]), values.placeholder(["map", "number"])]).toEqual([null, [], {}]);
     expect(values.placeholder(["tuple", ["string", "bool"]])).toEqual(["1", false]);
     expect(values.dataSourceState(nesting, { one: null, grouped: null, listed: [], unique: [], keyed: {}, made: null, given: null })).toMatchObject({ made: null });
+  });
+
+  it("fills computed attributes missing from the value, and leaves missing blocks missing", () => {
+    const U = values.UNKNOWN;
+    expect(values.plannedState(block, { name: "n" })).toEqual({ name: "n", id: U, uri: U });
+    expect(values.plannedState(nesting, {})).toEqual({ made: U });
+  });
+
+  it("knows an unknown by cty's encoding: msgpack extension type 0 (fixext1, one zero byte)", () => {
+    expect(Array.from(encode(values.UNKNOWN))).toEqual([0xd4, 0x00, 0x00]);
+    expect(values.isUnknown(new ExtData(1, new Uint8Array([0])))).toBe(false);
+    expect(values.isUnknown({ type: 0 })).toBe(false);
   });
 });
 
