@@ -18,12 +18,12 @@ const isUnknown = (value) => value instanceof ExtData && value.type === 0;
 
 /**
  * Children of a block or of a nested attribute type, normalised:
- * `[name, attribute-or-block, kind]` with kind "attribute" or "block".
+ * `[name, attribute-or-block, isBlock]`.
  */
 function members(block) {
   const out = [];
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out.push([name, attribute, "attribute"]);
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) out.push([name, nested, "block"]);
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out.push([name, attribute, false]);
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) out.push([name, nested, true]);
   return out;
 }
 
@@ -54,9 +54,9 @@ function eachNested(mode, value, fn) {
 function fillComputed(block, value, fill) {
   if (value === null || isUnknown(value) || typeof value !== "object") return value;
   const out = { ...value };
-  for (const [name, member, kind] of members(block)) {
+  for (const [name, member, isBlock] of members(block)) {
     const current = out[name];
-    if (kind === "block") {
+    if (isBlock) {
       out[name] = eachNested(member.nesting_mode, current, (element) => fillComputed(member.block, element, fill));
     } else if (member.nested_type) {
       const nested = member.nested_type;
