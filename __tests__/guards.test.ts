@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { SERVICES, type ServiceDefinition } from "../catalog";
 import { ENVIRONMENT_SOURCES, ENVIRONMENTS, production, staging, type EnvironmentConfig } from "../environments";
-import { validateEnvironments } from "../environments/guards";
+import { validateEnvironments, type OtherState } from "../environments/guards";
 import { loadImages } from "../environments/image-files";
 import { ConfigErrors } from "../lib/errors";
 import { withEnv, withGate } from "./helpers";
@@ -189,6 +189,120 @@ describe("validateEnvironments", () => {
       expect.stringMatching(/^environments\.\.\.\/\.\.\/etc\.region: "nowhere" is not valid/),
       expect.stringMatching(/^environments\.production\.ci\.workloadIdentityPool: "gcp-x" is not valid/),
     ]);
+  });
+});
+
+describe("validateEnvironments, each check on its own", () => {
+  const only = (envs: readonly EnvironmentConfig[], catalog: readonly ServiceDefinition[] = SERVICES, otherStates: readonly OtherState[] | undefined = [GITHUB_STATE]) => {
+    try {
+      validateEnvironments(envs, { catalog, otherStates });
+    } catch (error) {
+      return (error as Error).message.split("\n");
+    }
+    return [];
+  };
+
+  it("names environments by their place in the list when no sources are given", () => {
+    expect(only([staging, withEnv(production, { name: "staging" })])).toEqual([
+      'ENVIRONMENTS[1] name: "staging" is already the name of the environment in ENVIRONMENTS[0]; give each environment its own name',
+    ]);
+  });
+
+  it("reports a duplicate name alone, before any check that names environments by it", () => {
+    const twin = withEnv(qa, { name: "staging", backend: { ...qa.backend, prefix: staging.backend.prefix } });
+    expect(only([staging, twin])).toEqual([expect.stringMatching(/^ENVIRONMENTS\[1\] name: "staging" is already the name/)]);
+  });
+
+  it("checks nothing across environments while one is invalid on its own", () => {
+    const bad = withEnv(qa, { region: "nowhere", backend: { ...qa.backend, prefix: staging.backend.prefix } });
+    expect(only([staging, bad])).toEqual([expect.stringMatching(/^environments\.qa\.region: "nowhere" is not valid/)]);
+    expect(only([staging, withEnv(bad, { name: "staging" })])).toEqual([expect.stringMatching(/^environments\.staging\.region: "nowhere" is not valid/)]);
+  });
+
+  it("knows no other state unless told", () => {
+    expect(() => validateEnvironments([withEnv(qa, { backend: { ...qa.backend, prefix: "github" } })], { catalog: SERVICES })).not.toThrow();
+  });
+
+  /** Three environments in staging's project, each with its own registry and pool. */
+  const trio = (patch: (env: EnvironmentConfig) => Partial<EnvironmentConfig> = () => ({})) =>
+    [staging, withEnv(qa, { name: "qa" }), withEnv(qa, { name: "dev", naming: { serviceSuffix: "-dev", accountSuffix: "-dev" }, ci: { ...qa.ci, deployerAccountId: "github-actions-dev", plannerAccountId: "github-planner-dev" } })].map((env) =>
+      withEnv(env, {
+        project: { ...staging.project },
+        registry: { ...env.registry, repository: `mindmirror-${env.name}` },
+        ci: { ...env.ci, workloadIdentityPool: `github-pool-${env.name}` },
+        backend: { ...env.backend, prefix: `envs/${env.name}` },
+        ...patch(env),
+      }),
+    );
+
+  it("lists every environment a project is shared with, in the problem and in the fix", () => {
+    expect(only(trio())[0]).toBe(
+      'environments.staging.project.id: "mindmirror-69" is also the project of qa, dev; give each environment its own project, or share it on purpose: list qa, dev in project.sharedWith of staging (and staging in theirs)',
+    );
+    const declared = trio((env) => ({ project: { ...staging.project, sharedWith: ["staging", "qa", "dev", "production"].filter((n) => n !== env.name) } }));
+    expect(only(declared)).toEqual([
+      'environments.staging.project.sharedWith: "production" does not share this project; list only environments whose project.id is "mindmirror-69": qa, dev',
+      'environments.qa.project.sharedWith: "production" does not share this project; list only environments whose project.id is "mindmirror-69": staging, dev',
+      'environments.dev.project.sharedWith: "production" does not share this project; list only environments whose project.id is "mindmirror-69": staging, qa',
+    ]);
+  });
+
+  it("names the account suffix when runtime accounts collide in a shared project", () => {
+    const envs = trio((env) => ({ project: { ...staging.project, sharedWith: ["staging", "qa", "dev"].filter((n) => n !== env.name) } }));
+    const clash = envs.map((env) => (env.name === "qa" ? withEnv(env, { naming: { serviceSuffix: "-qa", accountSuffix: "-staging" } }) : env));
+    expect(only(clash)).toContain(
+      'environments.qa.naming.accountSuffix: "agent-service-staging" is also the runtime account of "agent-service" in staging in project "mindmirror-69"; give each environment in a shared project its own naming suffixes',
+    );
+  });
+
+  it("fails if a deployer's id is another environment's builder, or a builder's or planner's id a runtime account's", () => {
+    const a = withEnv(production, { project: { ...production.project, sharedWith: ["qa"] } });
+    const b = withEnv(qa, {
+      project: { ...production.project, sharedWith: ["production"] },
+      registry: { ...qa.registry, repository: "mindmirror-qa" },
+      ci: { ...qa.ci, workloadIdentityPool: "github-pool-qa", deployerAccountId: "github-builder-production" },
+    });
+    expect(only([a, b])).toEqual([
+      `environments.qa.ci.deployerAccountId: "github-builder-production" is also the builder of production in project "mindmirror-prod"; give each CI account an id of its own, such as "github-actions-qa", never a runtime account's`,
+    ]);
+    expect(only([withGate(production, { unattended: { githubEnvironment: "production-ci", builderAccountId: "users-service-production" } })])).toEqual([
+      'environments.production.approval.gate.unattended.builderAccountId: "users-service-production" is also the runtime account of "users-service" in production in project "mindmirror-prod"; give the builder an id of its own, such as "github-builder-production"',
+    ]);
+    expect(only([withEnv(production, { ci: { ...production.ci, plannerAccountId: "gateway-production" } })])).toEqual([
+      expect.stringMatching(/^environments\.production\.ci\.plannerAccountId: "gateway-production" is also the runtime account of "gateway" in production/),
+    ]);
+  });
+
+  it("allows a prefix like another state's in another bucket, and checks every environment against it", () => {
+    expect(only([withEnv(qa, { backend: { ...qa.backend, bucket: "other-state", prefix: "github" } })])).toEqual([]);
+    expect(only([staging, withEnv(qa, { backend: { ...qa.backend, prefix: "github" } })])).toEqual([
+      expect.stringMatching(/^environments\.qa\.backend\.prefix: "github" overlaps the state of the github stack/),
+    ]);
+  });
+
+  it("fails if environments sharing a project give it two numbers", () => {
+    const a = withEnv(staging, { project: { ...staging.project, sharedWith: ["qa"] } });
+    const b = withEnv(qa, {
+      project: { id: staging.project.id, number: "123456789", sharedWith: ["staging"] },
+      registry: { ...qa.registry, repository: "mindmirror-qa" },
+      ci: { ...qa.ci, workloadIdentityPool: "github-pool-qa" },
+    });
+    expect(only([a, b])).toEqual([
+      'environments.staging.project.number: "3858903851" differs from another environment\'s number for project "mindmirror-69"; every environment in project "mindmirror-69" must give its one number',
+      'environments.qa.project.number: "123456789" differs from another environment\'s number for project "mindmirror-69"; every environment in project "mindmirror-69" must give its one number',
+    ]);
+  });
+
+  it("finds template sequences in lists and nested objects of the catalog, and passes other values", () => {
+    const habits = SERVICES.find((s) => s.name === "habits-service")!;
+    const patched = { ...habits, calls: [...habits.calls, "${x}"], resources: { cpu: "1", memory: "%{y}" }, public: false, deprecatedEnv: undefined };
+    const catalog = SERVICES.map((s) => (s === habits ? patched : s));
+    expect(only(ENVIRONMENTS, catalog).map((line) => line.split(": ")[0])).toEqual([
+      `catalog "habits-service".calls[${habits.calls.length}]`,
+      'catalog "habits-service".resources.memory',
+    ]);
+    const rendered = SERVICES.map((s) => (s === habits ? { ...habits, env: { ...habits.env, PORTS: (() => 8000) as unknown as () => string }, extra: null } : s));
+    expect(only(ENVIRONMENTS, rendered as ServiceDefinition[])).toEqual([]);
   });
 });
 

@@ -18,12 +18,12 @@ const isUnknown = (value) => value instanceof ExtData && value.type === 0;
 
 /**
  * Children of a block or of a nested attribute type, normalised:
- * `[name, attribute-or-block, kind]` with kind "attribute" or "block".
+ * `[name, attribute-or-block, isBlock]`.
  */
 function members(block) {
   const out = [];
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out.push([name, attribute, "attribute"]);
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) out.push([name, nested, "block"]);
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out.push([name, attribute, false]);
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) out.push([name, nested, true]);
   return out;
 }
 
@@ -52,11 +52,11 @@ function eachNested(mode, value, fn) {
  * recursing into nested blocks and nested attribute types.
  */
 function fillComputed(block, value, fill) {
-  if (value === null || value === undefined || isUnknown(value) || typeof value !== "object") return value;
+  if (value === null || isUnknown(value) || typeof value !== "object") return value;
   const out = { ...value };
-  for (const [name, member, kind] of members(block)) {
+  for (const [name, member, isBlock] of members(block)) {
     const current = out[name];
-    if (kind === "block") {
+    if (isBlock) {
       out[name] = eachNested(member.nesting_mode, current, (element) => fillComputed(member.block, element, fill));
     } else if (member.nested_type) {
       const nested = member.nested_type;
@@ -83,9 +83,9 @@ function plannedState(block, proposed) {
 /** An object of the block's type with nothing set: null attributes, empty nested blocks. */
 function emptyObject(block) {
   const out = {};
-  for (const [name, member, kind] of members(block)) {
-    if (kind === "attribute") out[name] = null;
-    else if (member.nesting_mode === "list" || member.nesting_mode === "set") out[name] = [];
+  // Only blocks have a nesting_mode of their own; attributes and single blocks start null.
+  for (const [name, member] of members(block)) {
+    if (member.nesting_mode === "list" || member.nesting_mode === "set") out[name] = [];
     else if (member.nesting_mode === "map") out[name] = {};
     else out[name] = null;
   }

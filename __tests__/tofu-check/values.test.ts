@@ -1,4 +1,4 @@
-import { ExtData } from "@msgpack/msgpack";
+import { encode, ExtData } from "@msgpack/msgpack";
 // The plugin is plain JavaScript (it starts without a compiler); its value rules are tested here, typed by values.d.ts.
 import * as values from "../../tofu-check/values";
 
@@ -50,4 +50,79 @@ describe("offline provider values", () => {
     expect(state).toEqual({ id: "1", name: "octocat", uri: "1", labels: null, nested: null, template: [{ revision: "1", timeout: null }] });
     expect(values.placeholder(["object", { a: "number", b: ["list", "string"], c: "bool" }])).toEqual({ a: 1, b: [], c: false });
   });
+
+  /** One computed `etag` inside a nested block or nested attribute of each nesting mode. */
+  const etag = { attributes: { etag: { type: "string", computed: true } } };
+  const nesting = {
+    block_types: {
+      one: { nesting_mode: "single", block: etag },
+      grouped: { nesting_mode: "group", block: etag },
+      listed: { nesting_mode: "list", block: etag },
+      unique: { nesting_mode: "set", block: etag },
+      keyed: { nesting_mode: "map", block: etag },
+    },
+    attributes: {
+      made: { nested_type: { nesting_mode: "list", ...etag }, computed: true },
+      given: { nested_type: { nesting_mode: "map", ...etag }, optional: true },
+    },
+  };
+
+  it("plans computed values in nested blocks and nested attributes of every nesting mode", () => {
+    const proposed = {
+      one: { etag: null },
+      grouped: { etag: "kept" },
+      listed: [{ etag: null }, { etag: "kept" }],
+      unique: [{ etag: null }],
+      keyed: { a: { etag: null } },
+      made: null,
+      given: { b: { etag: null } },
+    };
+    const U = values.UNKNOWN;
+    expect(values.plannedState(nesting, proposed)).toEqual({
+      one: { etag: U },
+      grouped: { etag: "kept" },
+      listed: [{ etag: U }, { etag: "kept" }],
+      unique: [{ etag: U }],
+      keyed: { a: { etag: U } },
+      made: U,
+      given: { b: { etag: U } },
+    });
+  });
+
+  it("leaves a nested value that is unknown, or a list that is not an array, as the core sent it", () => {
+    const proposed = { one: values.UNKNOWN, grouped: null, listed: values.UNKNOWN, unique: "odd", keyed: null, made: [{ etag: null }], given: null };
+    expect(values.plannedState(nesting, proposed)).toEqual({ ...proposed, made: [{ etag: values.UNKNOWN }] });
+    expect(values.plannedState(nesting, "not an object")).toBe("not an object");
+    expect(values.plannedState(nesting, null)).toBeNull();
+  });
+
+  it("fails on a nesting mode or a type it does not know, naming it", () => {
+    const bad = { block_types: { odd: { nesting_mode: "tree", block: etag } } };
+    expect(() => values.plannedState(bad, { odd: {} })).toThrow('unknown nesting mode "tree"');
+    expect(() => values.placeholder(["graph", "string"])).toThrow('unknown cty type ["graph","string"]');
+  });
+
+  it("builds empty objects: null attributes and single blocks, empty lists, sets and maps", () => {
+    expect(values.emptyObject(nesting)).toEqual({ made: null, given: null, one: null, grouped: null, listed: [], unique: [], keyed: {} });
+    expect(values.importedState(etag, "x")).toEqual({ etag: null });
+  });
+
+  it("gives every cty type a known placeholder, and a nested attribute none", () => {
+    expect([values.placeholder("dynamic"), values.placeholder(["set", "string"]), values.placeholder(["map", "number"])]).toEqual([null, [], {}]);
+    expect(values.placeholder(["tuple", ["string", "bool"]])).toEqual(["1", false]);
+    expect(values.dataSourceState(nesting, { one: null, grouped: null, listed: [], unique: [], keyed: {}, made: null, given: null })).toMatchObject({ made: null });
+  });
+
+  it("fills computed attributes missing from the value, and leaves missing blocks missing", () => {
+    const U = values.UNKNOWN;
+    expect(values.plannedState(block, { name: "n" })).toEqual({ name: "n", id: U, uri: U });
+    expect(values.plannedState(nesting, {})).toEqual({ made: U });
+  });
+
+  it("knows an unknown by cty's encoding: msgpack extension type 0 (fixext1, one zero byte)", () => {
+    expect(Array.from(encode(values.UNKNOWN))).toEqual([0xd4, 0x00, 0x00]);
+    expect(values.isUnknown(new ExtData(1, new Uint8Array([0])))).toBe(false);
+    expect(values.isUnknown({ type: 0 })).toBe(false);
+  });
 });
+

@@ -4,18 +4,25 @@
  */
 import { ArtifactRegistryRepository } from "@cdktf/provider-google/lib/artifact-registry-repository";
 import { CloudRunV2Service, type CloudRunV2ServiceTemplateContainers } from "@cdktf/provider-google/lib/cloud-run-v2-service";
+import { CloudRunV2ServiceIamBinding } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-binding";
 import { CloudRunV2ServiceIamMember } from "@cdktf/provider-google/lib/cloud-run-v2-service-iam-member";
 import { ProjectIamBinding } from "@cdktf/provider-google/lib/project-iam-binding";
 import { ProjectIamMember } from "@cdktf/provider-google/lib/project-iam-member";
 import { SecretManagerSecret } from "@cdktf/provider-google/lib/secret-manager-secret";
 import { StorageBucket } from "@cdktf/provider-google/lib/storage-bucket";
-import { TerraformVariable } from "../../lib/cdk";
+import { TerraformStack, TerraformVariable, Testing } from "../../lib/cdk";
+import { production, type EnvironmentConfig } from "../../environments";
 import { imageCondition } from "../../lib/images";
-import { compliantService, findingsOf, foundOf, LOCKED, policyStack, type TestStack } from "../policy/helpers";
+import type { StackKind } from "../../lib/naming";
+import { applyPolicy } from "../../policy";
+import { IAM_PUBLIC_INVOKER } from "../../policy/rules";
+import { compliantService, findingsOf, foundOf, LOCKED, policyStack, TestStack } from "../policy/helpers";
 
 const REGISTRY = "us-east4-docker.pkg.dev/mindmirror-69/mindmirror";
 const PINNED = "^us-east4-docker\\\\.pkg\\\\.dev/mindmirror-69/mindmirror/";
 const PROTECTED = { ...LOCKED, deletionProtection: true };
+/** Production with its backends closed. */
+const PRODUCTION_LOCKED: EnvironmentConfig = { ...production, invoker: { unauthenticatedBackends: false } };
 
 /** [level, found] of rule `id`'s findings in the stack `build` makes. */
 function found(id: string, build: (s: TestStack) => void, env = LOCKED): [string, string][] {
@@ -117,6 +124,19 @@ describe("MM-RUN-3 instance cap", () => {
   it("ignores resources that are not Cloud Run services", () => {
     expect(found("MM-RUN-3", (s) => new StorageBucket(s, "b", { name: "b", location: "US" }))).toEqual([]);
   });
+
+  // Rules read the emitted JSON, so an override cannot hide a missing or zero cap.
+  it.each([
+    ["template.scaling.max_instance_count", null, "template.scaling.max_instance_count is unset"],
+    ["template.scaling.max_instance_count", "0", 'template.scaling.max_instance_count is "0"'],
+    ["template", null, "template.scaling.max_instance_count is unset"],
+  ])("fails if an override sets %s to %j", (path, value, message) => {
+    expect(found("MM-RUN-3", (s) => compliantService(s, "api").addOverride(path, value))).toEqual([["error", message]]);
+  });
+
+  it("accepts a cap that an override sets to a string OpenTofu reads as a number", () => {
+    expect(found("MM-RUN-3", (s) => compliantService(s, "api").addOverride("template.scaling.max_instance_count", "3"))).toEqual([]);
+  });
 });
 
 describe("MM-RUN-2 startup probe", () => {
@@ -138,6 +158,13 @@ describe("MM-RUN-2 startup probe", () => {
 
   it("fails if the template has no containers", () => {
     expect(found("MM-RUN-2", withContainers([]))).toEqual([["error", "the template has no containers"]]);
+  });
+
+  it.each([
+    ["template.containers.0.startup_probe", "container 0 has no startup_probe"],
+    ["template", "the template has no containers"],
+  ])("fails if an override sets %s to null", (path, message) => {
+    expect(found("MM-RUN-2", (s) => compliantService(s, "api").addOverride(path, null))).toEqual([["error", message]]);
   });
 
   it("accepts an HTTP startup probe", () => {
@@ -174,7 +201,47 @@ describe("MM-RUN-1 own service account", () => {
   });
 });
 
+describe("MM-RUN-1 accounts across stacks and environments", () => {
+  /** [path, found] of MM-RUN-1 in each of `stacks`, built in one app and checked together. */
+  function acrossStacks(stacks: [EnvironmentConfig, StackKind, (s: TestStack) => void][]): [string, string][] {
+    const app = Testing.app();
+    const built = stacks.map(([env, kind, build]) => {
+      const stack = new TestStack(app, env, kind);
+      build(stack);
+      return stack;
+    });
+    applyPolicy(app);
+    for (const stack of built) Testing.synth(stack);
+    return built.flatMap((stack) => findingsOf(stack, "MM-RUN-1").map((f): [string, string] => [f.path, foundOf(f)]));
+  }
+
+  it("accepts one account reference per stack, though the references read the same", () => {
+    // Each stack's `${google_service_account.api-account.email}` is its own account.
+    const api = (s: TestStack) => compliantService(s, "api");
+    expect(acrossStacks([[LOCKED, "services", api], [LOCKED, "gateway", api]])).toEqual([]);
+  });
+
+  it("accepts one literal account in two environments, and fails where one environment's stacks share it", () => {
+    const shared = (id: string) => (s: TestStack) => compliantService(s, id, { serviceAccount: "shared@mindmirror-69.iam.gserviceaccount.com" });
+    expect(acrossStacks([[LOCKED, "services", shared("api")], [PRODUCTION_LOCKED, "services", shared("api")]])).toEqual([]);
+    expect(acrossStacks([[LOCKED, "services", shared("api")], [LOCKED, "gateway", shared("gateway")]])).toEqual([
+      ["services-staging/api", "template.service_account is shared with gateway-staging/gateway"],
+      ["gateway-staging/gateway", "template.service_account is shared with services-staging/api"],
+    ]);
+  });
+});
+
 describe("MM-RUN-4 labels", () => {
+  it("fails on a service without labels, naming each missing one", () => {
+    const build = (s: TestStack) => new CloudRunV2Service(s, "api", { name: "api", location: "us-east4", template: {} });
+    expect(found("MM-RUN-4", build)).toEqual([
+      ["error", 'label app is null, expected "mindmirror"'],
+      ["error", 'label managed-by is null, expected "cdktf"'],
+      ["error", 'label environment is null, expected "staging"'],
+    ]);
+  });
+
+
   it("accepts extra labels next to the environment's", () => {
     const labels = { app: "mindmirror", "managed-by": "cdktf", environment: "staging", team: "core" };
     expect(found("MM-RUN-4", (s) => compliantService(s, "api", { labels }))).toEqual([]);
@@ -259,6 +326,15 @@ describe("MM-SEC-1 plain secrets", () => {
   );
 });
 
+describe("MM-SEC-1 one finding per value", () => {
+  it("names a secret's name once, though its value is also a URL with credentials", () => {
+    const env = [{ name: "DB__PASSWORD", value: "postgres://app:pw@db/x" }];
+    expect(found("MM-SEC-1", (s) => compliantService(s, "api", { container: { env } }))).toEqual([
+      ["error", "env DB__PASSWORD is a plain value but its name marks a secret"],
+    ]);
+  });
+});
+
 describe("MM-IAM-2 project roles", () => {
   it("names every service account of a binding, and the provider's project when none is set", () => {
     const build = (s: TestStack) =>
@@ -303,5 +379,58 @@ describe("MM-PROD-2 force_destroy", () => {
       new StorageBucket(s, "kept", { name: "b", location: "US", forceDestroy: false });
     };
     expect(found("MM-PROD-2", build)).toEqual([["warning", "google_storage_bucket sets force_destroy = true"]]);
+  });
+});
+
+describe("MM-IAM-1 public invokers", () => {
+  const grant = (members: string[]) => (s: TestStack) =>
+    new CloudRunV2ServiceIamBinding(s, "open", { name: "api", location: "us-east4", role: "roles/run.invoker", members });
+
+  it("names both public members of one binding", () => {
+    expect(found("MM-IAM-1", grant(["allUsers", "allAuthenticatedUsers", "user:ops@example.com"]))).toEqual([
+      ["error", "allUsers and allAuthenticatedUsers may invoke api (roles/run.invoker)"],
+    ]);
+  });
+
+  it("accepts a binding of people and service accounts only", () => {
+    expect(found("MM-IAM-1", grant(["user:ops@example.com", "serviceAccount:a@p.iam.gserviceaccount.com"]))).toEqual([]);
+  });
+
+  it("sums up the warnings of one environment by the members they open to", () => {
+    const one = 'allUsers may invoke a (roles/run.invoker), allowed only because environment "staging" sets invoker.unauthenticatedBackends';
+    const both = "allUsers and allAuthenticatedUsers may invoke b (roles/run.invoker), allowed only because …";
+    const other = "allAuthenticatedUsers may invoke c (roles/run.invoker), allowed only because …";
+    const tail = '(invoker.unauthenticatedBackends; README "Service-to-service authentication")';
+    expect(IAM_PUBLIC_INVOKER.summary!([one])).toBe(`1 backend invokable by allUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([other, one])).toBe(`2 backends invokable by allUsers or allAuthenticatedUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([both, both])).toBe(`2 backends invokable by allUsers or allAuthenticatedUsers ${tail}`);
+    expect(IAM_PUBLIC_INVOKER.summary!([other])).toBe(`1 backend invokable by allAuthenticatedUsers ${tail}`);
+  });
+});
+
+describe("a stack outside any environment", () => {
+  /** The [rule id, level] of every finding in a plain stack that `build` fills. */
+  function plainFindings(build: (s: TerraformStack) => void): [string, string][] {
+    const stack = new TerraformStack(Testing.app(), "plain");
+    build(stack);
+    applyPolicy(stack);
+    Testing.synth(stack);
+    return ["MM-IAM-1", "MM-IMG-1", "MM-RUN-1", "MM-RUN-4", "MM-PROD-1", "MM-PROD-2"].flatMap((id) => findingsOf(stack, id).map((f): [string, string] => [id, f.level]));
+  }
+
+  it("fails on a public invoker, with no environment to allow it", () => {
+    const build = (s: TerraformStack) => new CloudRunV2ServiceIamMember(s, "open", { name: "api", location: "us-east4", role: "roles/run.invoker", member: "allUsers" });
+    expect(plainFindings(build)).toEqual([["MM-IAM-1", "error"]]);
+  });
+
+  it("leaves the checks that need an environment's values alone", () => {
+    const build = (s: TerraformStack) => {
+      for (const name of ["api", "worker"]) {
+        const template = { serviceAccount: `${name}@p.iam.gserviceaccount.com`, containers: [{ image: "docker.io/library/nginx:1" }] };
+        new CloudRunV2Service(s, name, { name, location: "us-east4", template });
+      }
+      new StorageBucket(s, "bucket", { name: "b", location: "US", forceDestroy: true });
+    };
+    expect(plainFindings(build)).toEqual([["MM-PROD-2", "warning"]]);
   });
 });

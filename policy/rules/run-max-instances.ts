@@ -13,8 +13,9 @@ export const RUN_MAX_INSTANCES: PolicyRule = {
     if (!(node instanceof CloudRunV2Service)) return [];
     const max: unknown = attributesOf(node).template?.scaling?.max_instance_count;
     if (max === undefined || max === null) return ["template.scaling.max_instance_count is unset"];
-    // A `${var…}` expression is bounded by its own variable; only a literal can be checked here.
-    if (typeof max === "number" && max < 1) return [`template.scaling.max_instance_count is ${max}`];
+    // A literal, or a string OpenTofu converts to one ("0"); a `${var…}` expression
+    // (NaN here) is bounded by its own variable's validation.
+    if (Number(max) < 1) return [`template.scaling.max_instance_count is ${JSON.stringify(max)}`];
     return [];
   },
 };

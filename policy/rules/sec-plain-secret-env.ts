@@ -16,7 +16,7 @@ export const SEC_PLAIN_SECRET_ENV: PolicyRule = {
     for (const container of containersOf(attributesOf(node))) {
       for (const { name, value } of (container.env ?? []) as { name: string; value?: string }[]) {
         if (value === undefined) continue;
-        if (name.split(/[^A-Za-z0-9]+/).some((segment) => SECRET_SEGMENT.test(segment))) {
+        if (name.split(/[^A-Za-z0-9]/).some((segment) => SECRET_SEGMENT.test(segment))) {
           findings.push(`env ${name} is a plain value but its name marks a secret`);
         } else if (CREDENTIAL_URL.test(value)) {
           // The value itself is the secret: never repeat it in the message.
