@@ -152,6 +152,13 @@ describe("validateEnvironments", () => {
       ]);
     });
 
+    it("checks what an untyped environment function renders, whatever its type", () => {
+      const renders = (() => ["${path.cwd}"]) as unknown as ServiceDefinition["env"][string];
+      expect(problems([staging], withEnvValue(renders))).toEqual([
+        expect.stringMatching(/^catalog "habits-service"\.env\.EXTRA in staging\[0\]: "\$\{path\.cwd\}" holds a template sequence/),
+      ]);
+    });
+
     it("lets a lone $ or % through", () => {
       expect(problems(ENVIRONMENTS, withEnvValue("50% of $5"))).toEqual([]);
     });

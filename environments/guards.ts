@@ -179,10 +179,8 @@ function catalogTemplateProblems(environments: readonly EnvironmentConfig[], cat
     const at = `catalog "${service.name}"`;
     const visit = (value: unknown, field: string): void => {
       if (typeof value === "function") {
-        for (const env of environments) {
-          const rendered: unknown = (value as (e: EnvironmentConfig) => unknown)(env);
-          if (typeof rendered === "string") problems.check(!TEMPLATE_SEQUENCE.test(rendered), `${at}.${field} in ${env.name}`, rendered, fix, "holds a template sequence");
-        }
+        // What it renders is checked like any value, whatever its type.
+        for (const env of environments) visit((value as (e: EnvironmentConfig) => unknown)(env), `${field} in ${env.name}`);
       } else if (typeof value === "string") {
         problems.check(!TEMPLATE_SEQUENCE.test(value), `${at}.${field}`, value, fix, "holds a template sequence");
       } else if (Array.isArray(value)) {
