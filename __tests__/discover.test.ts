@@ -41,15 +41,19 @@ describe("environment discovery", () => {
     expect(discoverEnvironments(dir)).toEqual({ environments: [], sources: new Map(), problems: [] });
   });
 
-  it("names a tfvars file without its module, and a module whose export is not its environment, one line each", () => {
-    tfvars("qa");
+  it("names a tfvars file without its module, and a module whose export is not its environment, one line each, in file order", () => {
+    // Created out of order, so the listing is sorted by discovery, not by the folder.
     module("dev", "development", "dev", 1);
     tfvars("dev");
+    tfvars("qa");
+    fs.writeFileSync(path.join(dir, "beta.ts"), "export const beta = null;\n");
+    tfvars("beta");
     module("demo", "demo", "demonstration", 1);
     tfvars("demo");
     const { environments, problems } = discoverEnvironments(dir, "environments");
     expect(environments).toEqual([]);
     expect(problems.map((p) => p.message)).toEqual([
+      "environments/beta.ts export beta: null is not valid; export `const beta: EnvironmentConfig` whose name is \"beta\", as its tfvars file is beta.auto.tfvars",
       'environments/demo.ts export demo: "demonstration" is not valid; export `const demo: EnvironmentConfig` whose name is "demo", as its tfvars file is demo.auto.tfvars',
       "environments/dev.ts export dev: undefined is not valid; export `const dev: EnvironmentConfig` whose name is \"dev\", as its tfvars file is dev.auto.tfvars",
       'environments/qa.auto.tfvars: "qa" is not valid; it has no environment: add environments/qa.ts exporting `const qa: EnvironmentConfig`, or remove the file',

@@ -120,10 +120,6 @@ export function ciTopology(env: EnvironmentConfig, github: GithubConfig): CiTopo
           plan,
         ],
       };
-    default: {
-      // A gate kind added to ApprovalGate without a topology here fails the type check.
-      const unknown: never = gate;
-      throw new Error(`approval gate ${JSON.stringify(unknown)} has no topology`);
-    }
+    // No default: a gate kind added to ApprovalGate without a topology here fails the type check.
   }
 }

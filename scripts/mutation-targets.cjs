@@ -39,6 +39,9 @@ const TARGETS = {
   // The cross-environment guards and the one deployability decision.
   "environments/guards.ts": ["guards.test.ts", "synth-errors.test.ts"],
   "lib/patterns.ts": ["validation/*.test.ts", "guards.test.ts", "deployable.test.ts"],
+  // The CI topology every approval gate derives, and the discovery of the environments.
+  "lib/ci.ts": ["ci-topology.test.ts", "github/github-stack.test.ts", "foundation/builder.test.ts", "foundation/github-identity.test.ts", "foundation/planner.test.ts"],
+  "environments/discover.ts": ["discover.test.ts"],
   // The plan classifier behind plan-summary.
   "lib/plan.ts": ["ops/plan-summary.test.ts"],
   // The offline OpenTofu check: the plugin's value rules, the fixtures and the runner.
