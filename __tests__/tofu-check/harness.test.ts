@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { checkStacks, findBinary, type StackReport } from "../../tofu-check/harness";
-import { synthMain } from "../synth-main";
+import { sharedSynth } from "../synth-main";
 
 /**
  * The real Terraform-language core (tofu, else terraform) on the real
@@ -30,10 +30,9 @@ if (binary === undefined && process.env.TOFU_CHECK_REQUIRED === "1") {
   });
 } else {
   describe(`offline OpenTofu check (${binary.name} ${binary.version})`, () => {
-    const outdir = synthMain();
+    const outdir = sharedSynth();
     const stacksDir = path.join(outdir, "stacks");
     const readStack = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as StackJson;
-    afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
     describe("the app's stacks", () => {
       let reports: StackReport[];
