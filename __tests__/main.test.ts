@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../environments";
 import { readTfvars } from "../lib/tfvars";
-import { ROOT, synthMain } from "./synth-main";
+import { ROOT, sharedSynth } from "./synth-main";
 
 /** The parts of a synthesized stack the reference check reads. */
 interface StackJson {
@@ -27,13 +27,12 @@ function referencesIn(expression: string): string[] {
 }
 
 describe("main synth", () => {
-  const outdir = synthMain();
+  const outdir = sharedSynth();
   const stacksDir = path.join(outdir, "stacks");
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
     stacks: Record<string, { workingDirectory: string; synthesizedStackPath: string }>;
   };
   const read = (stack: string, file: string) => fs.readFileSync(path.join(stacksDir, stack, file), "utf8");
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   it("writes a services and a gateway stack per environment", () => {
     for (const env of ENVIRONMENTS) {

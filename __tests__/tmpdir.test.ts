@@ -4,6 +4,7 @@ import * as path from "node:path";
 
 interface RunTmpdir {
   readonly dir: string;
+  readonly shared: string;
 }
 
 // What the global setup and teardown of every jest run do (jest.config.js).
@@ -28,6 +29,14 @@ describe("the temp directory of a test run", () => {
     expect(tmpdir.remove(state)).toEqual([]);
     expect(fs.existsSync(state.dir)).toBe(false);
     expect(() => tmpdir.assertNothingLeft([])).not.toThrow();
+  });
+
+  it("has a shared folder beside it, removed with it, whose contents are not counted as left behind", () => {
+    const state = tmpdir.create(base);
+    expect(state.shared).toBe(`${state.dir}-shared`);
+    fs.mkdirSync(path.join(state.shared, "synth-0123456789abcdef"));
+    expect(tmpdir.remove(state)).toEqual([]);
+    expect(fs.existsSync(state.shared)).toBe(false);
   });
 
   it("fails the run when a test leaves something in it, and removes it anyway", () => {

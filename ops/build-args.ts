@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { SERVICES, servicesOf } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
 import { serviceUrl, serviceUrlsSecretId, urlEnvName, urlOutputName } from "../lib/naming";
-import { type CommandSpec, findEnvironment, main, UsageError, envOption } from "./cli";
+import { type Command, type CommandSpec, findEnvironment, main, UsageError, envOption , type Output, readStdin } from "./cli";
 import { HTTPS_URL } from "../lib/patterns";
 
 type Key = "env" | "file";
@@ -78,7 +78,7 @@ export function buildArgs(env: EnvironmentConfig, text: string, source: string):
 }
 
 /** Reads the input `--file` names, or stdin. */
-export async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
+export async function readInput(file: string | undefined, io: Output = { out: () => {}, err: () => {} }): Promise<{ text: string; source: string }> {
   if (file !== undefined) {
     const source = `--file ${JSON.stringify(file)}`;
     try {
@@ -87,12 +87,8 @@ export async function readInput(file: string | undefined): Promise<{ text: strin
       throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code}); give the path of a file holding the service-urls-<env> JSON`);
     }
   }
-  if (process.stdin.isTTY) {
-    throw new UsageError("--file is not given and stdin is a terminal; give --file urls.json or pipe the JSON in");
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
+  const text = await readStdin(io, "--file is not given and stdin is a terminal; give --file urls.json or pipe the JSON in");
+  return { text, source: "stdin" };
 }
 
 function shorten(text: string | undefined): string {
@@ -100,10 +96,14 @@ function shorten(text: string | undefined): string {
   return value.length > 60 ? `${value.slice(0, 57)}...` : value;
 }
 
-if (require.main === module) {
-  main(BUILD_ARGS, async (flags, io) => {
+/** `npm run build-args`: the lines for the flags given. */
+export const command: Command<Key> = {
+  spec: BUILD_ARGS,
+  action: async (flags, io) => {
     const env = findEnvironment(flags.env);
-    const { text, source } = await readInput(flags.file);
+    const { text, source } = await readInput(flags.file, io);
     for (const line of buildArgs(env, text, source)) io.out(line);
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

@@ -13,7 +13,7 @@ import { SERVICES, servicesOf, type ServiceDefinition } from "../catalog";
 import type { EnvironmentConfig } from "../environments";
 import { imageVariableName, tfvarsFile, type StackKind } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, findEnvironment, main, OperationError, UsageError, withDefaults, envOption, dirOption } from "./cli";
+import { type Command, type CommandSpec, findEnvironment, main, OperationError, UsageError, withDefaults, envOption, dirOption } from "./cli";
 import { TAG_COMMIT, VERSION } from "../lib/patterns";
 
 type Key = "env" | "stack" | "commit" | "dir";
@@ -136,8 +136,10 @@ export function outputLines(plan: BuildPlan): string[] {
   ];
 }
 
-if (require.main === module) {
-  main(BUILD_PLAN, (given, io) => {
+/** `npm run build-plan`: the $GITHUB_OUTPUT lines on stdout, and why on stderr. */
+export const command: Command<Key> = {
+  spec: BUILD_PLAN,
+  action: (given, io) => {
     const flags = withDefaults(BUILD_PLAN, given);
     const env = findEnvironment(flags.env);
     const stack = flags.stack;
@@ -155,5 +157,7 @@ if (require.main === module) {
     const plan = planBuilds({ env, stack, root: top.out, commit: flags.commit as string, tfvars, tfvarsName: file });
     for (const reason of plan.reasons) io.err(reason);
     for (const line of outputLines(plan)) io.out(line);
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

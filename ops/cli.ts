@@ -67,14 +67,28 @@ export interface CommandSpec<K extends string> {
 /** Parsed flags: each given flag's value, by name without `--`. */
 export type Flags<K extends string> = { readonly [key in K]?: string };
 
-/** Where a command writes; the entry point passes stdout and stderr. */
+/** What a command reads when it is not given a file: stdin. */
+export interface Input extends AsyncIterable<Buffer | string> {
+  /** Set when it is a terminal, which the commands refuse to wait on. */
+  readonly isTTY?: boolean;
+}
+
+/** Where a command writes, and the stdin it reads; the entry point passes the process's own. */
 export interface Output {
   out(line: string): void;
   err(line: string): void;
+  /** @default process.stdin */
+  readonly stdin?: Input;
 }
 
 /** A command's work on parsed flags; it may return an exit code of its own. */
 export type Action<K extends string> = (flags: Flags<K>, io: Output) => void | number | Promise<void | number>;
+
+/** A whole command: what its script's entry point runs, and what tests run in process through {@link runCommand}. */
+export interface Command<K extends string> {
+  readonly spec: CommandSpec<K>;
+  readonly action: Action<K>;
+}
 
 /**
  * Parses `argv` (without node and the script) with node:util parseArgs into
@@ -185,12 +199,21 @@ export async function runCommand<K extends string>(
   }
 }
 
+/** All of `io`'s stdin as text; a terminal is bad input (`ifTerminal` says what to do instead). */
+export async function readStdin(io: Output, ifTerminal: string): Promise<string> {
+  const stdin = io.stdin ?? process.stdin;
+  if (stdin.isTTY) throw new UsageError(ifTerminal);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Set to 1 to print the stack trace after an error's line (commands and synth alike). */
 export const DEBUG_VARIABLE = "MINDMIRROR_DEBUG";
 
 /** Entry point of a command script: runs it on `process.argv` and sets the exit code. */
-export function main<K extends string>(spec: CommandSpec<K>, action: Action<K>): void {
-  const io: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+export function main<K extends string>({ spec, action }: Command<K>): void {
+  const io: Output = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), stdin: process.stdin };
   const debug = process.env[DEBUG_VARIABLE] === "1";
   // exitCode, not exit(): exit() can cut off output still buffered for a pipe.
   void runCommand(spec, process.argv.slice(2), action, io, { debug }).then((code) => {

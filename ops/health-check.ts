@@ -3,7 +3,7 @@
  * gateway's health path until it answers 2xx or the tries run out.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CommandSpec, EXIT, type Flags, main, required, UsageError, withDefaults } from "./cli";
+import { type Command, type CommandSpec, EXIT, type Flags, main, required, UsageError, withDefaults } from "./cli";
 import { DURATION, URL_PATH } from "../lib/patterns";
 
 type Key = "url" | "path" | "tries" | "delay" | "timeout";
@@ -132,11 +132,15 @@ function describeError(error: unknown, timeoutMs: number): string {
   return e.cause?.code && !cause.includes(e.cause.code) ? `${e.cause.code} ${cause}` : cause;
 }
 
-if (require.main === module) {
-  main(HEALTH_CHECK, async (flags, io) => {
+/** `npm run health-check`: exit 0 once the URL answers 2xx, 1 when it never does. */
+export const command: Command<Key> = {
+  spec: HEALTH_CHECK,
+  action: async (flags, io) => {
     const options = healthCheckOptions(flags);
     if (await healthCheck(options, io.out)) return EXIT.ok;
     io.err(`health-check: ${options.target} gave no 2xx answer after ${options.tries} attempt(s)`);
     return EXIT.failed;
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, findEnvironment, findService, type Flags, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
+import { type Command, type CommandSpec, findEnvironment, findService, type Flags, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { imageFlags, readHealthyImages, writeHealthyImages, type HealthyImage } from "./healthy-images";
 import { COMMIT_SHA, HTTPS_LINK } from "../lib/patterns";
 
@@ -64,9 +64,13 @@ export function markHealthy(flags: Flags<Key>, now: Date = new Date()): { file: 
   return { file, entry };
 }
 
-if (require.main === module) {
-  main(MARK_HEALTHY, (flags, io) => {
+/** `npm run mark-healthy`: record the image and say where. */
+export const command: Command<Key> = {
+  spec: MARK_HEALTHY,
+  action: (flags, io) => {
     const { file, entry } = markHealthy(flags);
     io.out(`${flags.env} ${flags.service}: ${entry.image} passed its health check; recorded in ${file}`);
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

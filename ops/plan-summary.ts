@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import type { EnvironmentConfig } from "../environments";
 import { stackName, type StackKind } from "../lib/naming";
 import { ALLOW_DESTROY_LABEL, classifyPlan, PlanFormatError, planVerdict, renderPlanSummary } from "../lib/plan";
-import { type CommandSpec, EXIT, findEnvironment, type Flags, main, required, UsageError, envOption } from "./cli";
+import { type Command, type CommandSpec, EXIT, findEnvironment, type Flags, main, required, UsageError, envOption , type Output, readStdin } from "./cli";
 
 type Key = "env" | "stack" | "file" | "allow";
 
@@ -87,7 +87,7 @@ export function summarizePlan(flags: Flags<Key>, text: string, source: string): 
 }
 
 /** The input `--file` names, or stdin. */
-async function readPlan(file: string | undefined): Promise<{ text: string; source: string }> {
+async function readPlan(file: string | undefined, io: Output): Promise<{ text: string; source: string }> {
   if (file !== undefined) {
     const source = `--file ${JSON.stringify(file)}`;
     try {
@@ -96,21 +96,23 @@ async function readPlan(file: string | undefined): Promise<{ text: string; sourc
       throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code}); give the file tofu show -json plan.tfplan wrote`);
     }
   }
-  if (process.stdin.isTTY) throw new UsageError("--file is not given and stdin is a terminal; give --file plan.json or pipe tofu show -json plan.tfplan in");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
+  const text = await readStdin(io, "--file is not given and stdin is a terminal; give --file plan.json or pipe tofu show -json plan.tfplan in");
+  return { text, source: "stdin" };
 }
 
-if (require.main === module) {
-  main(PLAN_SUMMARY, async (flags, io) => {
+/** `npm run plan-summary`: the summary of the plan, failing on a danger the environment does not allow. */
+export const command: Command<Key> = {
+  spec: PLAN_SUMMARY,
+  action: async (flags, io) => {
     // Flags first: a typo must not wait for stdin.
     planSummaryOptions(flags);
-    const { text, source } = await readPlan(flags.file);
+    const { text, source } = await readPlan(flags.file, io);
     const summary = summarizePlan(flags, text, source);
     for (const line of summary.lines) io.out(line);
     if (summary.ok) return EXIT.ok;
     io.err(`plan-summary: ${summary.reason}`);
     return EXIT.failed;
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

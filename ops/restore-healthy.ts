@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, findEnvironment, findService, type Flags, main, OperationError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
+import { type Command, type CommandSpec, findEnvironment, findService, type Flags, main, OperationError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { healthyImagesPath, imageFlags, readHealthyImages, type HealthyImage } from "./healthy-images";
 import { describeChange, setImageInFile, type ImageChange } from "./set-image";
 
@@ -56,10 +56,14 @@ export function restoreHealthy(flags: Flags<Key>): { change: ImageChange; health
   return { change, healthy };
 }
 
-if (require.main === module) {
-  main(RESTORE_HEALTHY, (flags, io) => {
+/** `npm run restore-healthy`: restore the last healthy image and print the change. */
+export const command: Command<Key> = {
+  spec: RESTORE_HEALTHY,
+  action: (flags, io) => {
     const { change, healthy } = restoreHealthy(flags);
     io.out(describeChange(flags.env as string, change));
     io.out(`  passed its health check at ${healthy.passedAt}${healthy.commit ? ` (commit ${healthy.commit})` : ""}${healthy.run ? ` in ${healthy.run}` : ""}`);
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

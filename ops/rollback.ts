@@ -11,7 +11,7 @@ import type { EnvironmentConfig } from "../environments";
 import { tfvarsProblems } from "../lib/images";
 import { imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars } from "../lib/tfvars";
-import { type CommandSpec, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults, envOption, dirOption } from "./cli";
+import { type Command, type CommandSpec, findEnvironment, type Flags, main, OperationError, required, UsageError, withDefaults, envOption, dirOption } from "./cli";
 import { writeAtomically } from "./file-update";
 
 type Key = "env" | "to" | "dir" | "image-check";
@@ -225,9 +225,13 @@ function tryGit(dir: string, args: string[]): Buffer | undefined {
   }
 }
 
-if (require.main === module) {
-  main(ROLLBACK, (flags, io) => {
+/** `npm run rollback`: roll back and print what changed. */
+export const command: Command<Key> = {
+  spec: ROLLBACK,
+  action: (flags, io) => {
     const result = rollback(flags);
     for (const line of describeRollback(flags.to as string, result)) io.out(line);
-  });
-}
+  },
+};
+
+if (require.main === module) main(command);

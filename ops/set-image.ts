@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from "../environments";
 import { imageProblem, isLatest, RELEASE_TAG_PREFIX } from "../lib/images";
 import { imageRepositoryPath, imageVariableName, tfvarsFile } from "../lib/naming";
 import { readTfvars, setTfvar } from "../lib/tfvars";
-import { type Action, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
+import { type Action, type Command, type CommandSpec, type Flags, findEnvironment, findService, main, UsageError, withDefaults, envOption, serviceOption, dirOption } from "./cli";
 import { type LockOptions, updateFile } from "./file-update";
 
 type Key = "env" | "service" | "tag" | "digest" | "dir";
@@ -154,4 +154,7 @@ export const setImageCommand: Action<Key> = (flags, io) => {
   io.out(describeChange(flags.env as string, change));
 };
 
-if (require.main === module) main(SET_IMAGE, setImageCommand);
+/** `npm run set-image`. */
+export const command: Command<Key> = { spec: SET_IMAGE, action: setImageCommand };
+
+if (require.main === module) main(command);

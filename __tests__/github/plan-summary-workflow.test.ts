@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { stackName } from "../../lib/naming";
 import { generateWorkflows, phaseWorkflowFile } from "../../workflows";
 
-// Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
+// Each test starts node once; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -30,9 +30,30 @@ const planJob = (env: EnvironmentConfig, p: 2 | 4) => (parse(generated.get(phase
 const summaryStep = (env: EnvironmentConfig, p: 2 | 4) => planJob(env, p).steps.find((s) => s.name === "Summarize the plan in the run summary")!;
 
 /**
+ * `npm run -s <script> -- args` as npm runs it: package.json's script, in the
+ * repository, with the arguments after `--` (without npm's own start-up,
+ * which would double each test's time). Any other use of npm fails the step.
+ */
+function npmStandIn(): string {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const cases = Object.entries(scripts)
+    .filter(([, command]) => command.startsWith("node "))
+    .map(([name, command]) => `  "${name}") cd "${ROOT}" && exec "${process.execPath}" ${command.slice("node ".length)} "\${@:5}" ;;`);
+  return [
+    "#!/bin/bash",
+    'if [ "$1 $2" != "run -s" ] || [ "$4" != "--" ]; then echo "npm stand-in: unexpected npm $*" >&2; exit 97; fi',
+    'case "$3" in',
+    ...cases,
+    '  *) echo "npm stand-in: no script $3" >&2; exit 97 ;;',
+    "esac",
+    "",
+  ].join("\n");
+}
+
+/**
  * Runs the generated step with stand-ins for tofu (which shows a recorded plan)
  * and gh (which answers the merged pull request's allow-destroy label search),
- * and the real plan-summary command.
+ * and the real plan-summary command (through npm's stand-in above).
  */
 function runSummary(script: string, fixture: string, merged: string) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-summary-step-"));
@@ -40,6 +61,7 @@ function runSummary(script: string, fixture: string, merged: string) {
   fs.mkdirSync(bin);
   fs.writeFileSync(path.join(bin, "tofu"), `#!/bin/bash\nif [[ " $* " == *" -json "* ]]; then cat "${path.join(FIXTURES, fixture)}"; else echo "full plan text"; fi\n`, { mode: 0o755 });
   fs.writeFileSync(path.join(bin, "gh"), `#!/bin/bash\necho "$*" >> "${tmp}/gh.log"\nprintf '%s' "$MERGED"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, "npm"), npmStandIn(), { mode: 0o755 });
   const summary = path.join(tmp, "summary.md");
   fs.writeFileSync(summary, "");
   const result = spawnSync("bash", ["-eo", "pipefail", "-c", script], {

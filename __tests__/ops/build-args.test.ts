@@ -4,7 +4,7 @@ import { production, staging } from "../../environments";
 import { buildArgs, readInput, urlBuildArgs } from "../../ops/build-args";
 import { UsageError } from "../../ops/cli";
 import { serviceUrl } from "../../lib/naming";
-import { lines, runOps, tempDir } from "./run";
+import { lines, runInProcess, runOps, tempDir } from "./run";
 
 const SERVICES = ["agent", "journal", "habits", "meals", "movements", "practices", "users"].map((s) => `${s}-service`);
 
@@ -21,7 +21,7 @@ describe("build-args", () => {
     try {
       const file = path.join(tmp.dir, "urls.json");
       fs.writeFileSync(file, JSON.stringify(secret(), null, 2));
-      const run = await runOps("build-args", ["--env", "staging", "--file", file]);
+      const run = await runInProcess("build-args", ["--env", "staging", "--file", file]);
       expect(run).toMatchObject({ code: 0, stderr: "" });
       expect(lines(run.stdout)).toEqual(EXPECTED);
       expect(lines(run.stdout)[0]).toBe("--build-arg AGENT_SERVICE_URL=https://agent-service-staging-3858903851.us-east4.run.app");

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../../ops/cli";
 import { healthCheck, healthCheckOptions, parseDuration } from "../../ops/health-check";
-import { lines, runOps } from "./run";
+import { lines, runInProcess, runOps } from "./run";
 
 /** A local server on 127.0.0.1; `statuses` answers request n with statuses[n] (the last one repeats). */
 async function serve(statuses: number[] | "hang"): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
@@ -38,7 +38,7 @@ describe("health-check", () => {
   it("exits 0 on the first 2xx from a server that is up", async () => {
     const server = await serve([200]);
     try {
-      const run = await runOps("health-check", ["--url", `${server.url}/`, "--delay", "50ms"]);
+      const run = await runInProcess("health-check", ["--url", `${server.url}/`, "--delay", "50ms"]);
       expect(run).toMatchObject({ code: 0, stderr: "" });
       const out = lines(run.stdout);
       expect(out[0]).toBe(`GET ${server.url}/health (tries: 3, delay: 50 ms, timeout: 5000 ms)`);
@@ -52,7 +52,7 @@ describe("health-check", () => {
   it("retries a flaky server that fails twice, then answers", async () => {
     const server = await serve([503, 500, 200]);
     try {
-      const run = await runOps("health-check", ["--url", server.url, "--path", "/ready", "--tries", "3", "--delay", "50ms", "--timeout", "2s"]);
+      const run = await runInProcess("health-check", ["--url", server.url, "--path", "/ready", "--tries", "3", "--delay", "50ms", "--timeout", "2s"]);
       expect(run).toMatchObject({ code: 0, stderr: "" });
       const attempts = lines(run.stdout).slice(1).map((l) => ATTEMPT.exec(l)?.slice(1, 5));
       expect(attempts).toEqual([

@@ -5,7 +5,7 @@ import { UsageError } from "../../ops/cli";
 import { readHealthyImages } from "../../ops/healthy-images";
 import { markHealthy } from "../../ops/mark-healthy";
 import { setTfvar } from "../../lib/tfvars";
-import { lines, ROOT, runOps, tempDir } from "./run";
+import { lines, ROOT, runInProcess, runOps, tempDir } from "./run";
 
 // Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
@@ -31,7 +31,7 @@ describe("mark-healthy and restore-healthy (the staging auto-rollback)", () => {
   afterEach(() => tmp.remove());
 
   it("records the image that passed, then restores it with set-image after a failed check", async () => {
-    const mark = await runOps("mark-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir, "--commit", "abc1234", "--run", "https://github.com/o/r/actions/runs/1"]);
+    const mark = await runInProcess("mark-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir, "--commit", "abc1234", "--run", "https://github.com/o/r/actions/runs/1"]);
     expect(mark).toMatchObject({ code: 0, stderr: "" });
     expect(lines(mark.stdout)).toEqual([`staging gateway: ${GOOD} passed its health check; recorded in ${record}`]);
     const recorded = JSON.parse(fs.readFileSync(record, "utf8"));
@@ -40,7 +40,7 @@ describe("mark-healthy and restore-healthy (the staging auto-rollback)", () => {
     // The next deploy points the gateway at an image that fails its check.
     setGateway(BAD);
     const deployed = fs.readFileSync(tfvars, "utf8");
-    const restore = await runOps("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
+    const restore = await runInProcess("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
     expect(restore).toMatchObject({ code: 0, stderr: "" });
     expect(lines(restore.stdout)).toEqual([
       `staging gateway_image: ${BAD} -> ${GOOD}`,
@@ -63,7 +63,7 @@ describe("mark-healthy and restore-healthy (the staging auto-rollback)", () => {
 
   it("fails with exit 1 when the failing image is the last healthy one: nothing to roll back to", async () => {
     markHealthy({ env: "staging", service: "gateway", dir: tmp.dir });
-    const run = await runOps("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
+    const run = await runInProcess("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toEqual([`restore-healthy: ${tfvars} already names ${GOOD}, the last gateway image that passed its health check; nothing to roll back to`]);
   });
@@ -72,7 +72,7 @@ describe("mark-healthy and restore-healthy (the staging auto-rollback)", () => {
     setGateway(`${REGISTRY}/mesh@${DIGEST}`);
     markHealthy({ env: "staging", service: "gateway", dir: tmp.dir });
     setGateway(BAD);
-    const run = await runOps("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
+    const run = await runInProcess("restore-healthy", ["--env", "staging", "--service", "gateway", "--dir", tmp.dir]);
     expect(run.code).toBe(0);
     const line = fs.readFileSync(tfvars, "utf8").split("\n").find((l) => l.startsWith("gateway_image"));
     expect(line!.replace(/ +/g, " ")).toBe(`gateway_image = "${REGISTRY}/mesh@${DIGEST}"`);

@@ -4,7 +4,7 @@ import { production, staging } from "../../environments";
 import { UsageError } from "../../ops/cli";
 import { summarizePlan } from "../../ops/plan-summary";
 import { classifyPlan, planVerdict, STATEFUL_TYPES } from "../../lib/plan";
-import { lines, ROOT, runOps } from "./run";
+import { lines, ROOT, runInProcess, runOps } from "./run";
 
 // Each test starts node once or twice; on a loaded machine that can pass the default 5 s.
 jest.setTimeout(20_000);
@@ -16,7 +16,7 @@ const TABLE_HEAD = ["| create | update | replace | destroy | import |", "|---:|-
 
 describe("plan-summary on recorded plans", () => {
   it("counts a create-only plan and lets it through", async () => {
-    const run = await runOps("plan-summary", ["--env", "staging", "--stack", "services-staging", "--file", fixture("create-only")]);
+    const run = await runInProcess("plan-summary", ["--env", "staging", "--stack", "services-staging", "--file", fixture("create-only")]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const out = lines(run.stdout);
     // The table leads the summary, right under the heading.
@@ -28,7 +28,7 @@ describe("plan-summary on recorded plans", () => {
   });
 
   it("counts an in-place update of a production service as one update, not a danger", async () => {
-    const run = await runOps("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("update-in-place")]);
+    const run = await runInProcess("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("update-in-place")]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(lines(run.stdout).slice(1, 4)).toEqual([...TABLE_HEAD, "| 0 | 1 | 0 | 0 | 0 |"]);
     expect(lines(run.stdout)).toContain("- update `google_cloud_run_v2_service.journal_service` (`journal-service`)");
@@ -60,7 +60,7 @@ describe("plan-summary on recorded plans", () => {
   });
 
   it("lets the same replace through with --allow allow-destroy, still naming it", async () => {
-    const run = await runOps("plan-summary", ["--env", "production", "--stack", "gateway-production", "--file", fixture("replace-cloud-run"), "--allow", "allow-destroy"]);
+    const run = await runInProcess("plan-summary", ["--env", "production", "--stack", "gateway-production", "--file", fixture("replace-cloud-run"), "--allow", "allow-destroy"]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     expect(lines(run.stdout)).toContain("> [!WARNING]");
     expect(lines(run.stdout)).toContain("**OK:** 1 stateful resource would be replaced or destroyed, allowed by the label allow-destroy.");
@@ -74,7 +74,7 @@ describe("plan-summary on recorded plans", () => {
   });
 
   it("names a destroy of the URL secret and fails in production; its version is counted but is no danger of its own", async () => {
-    const run = await runOps("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("destroy-url-secret")]);
+    const run = await runInProcess("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("destroy-url-secret")]);
     expect(run.code).toBe(1);
     const out = lines(run.stdout);
     expect(out.slice(3, 7)).toEqual([
@@ -94,7 +94,7 @@ describe("plan-summary on recorded plans", () => {
   });
 
   it("counts imports, with the one import that also updates, and skips data sources", async () => {
-    const run = await runOps("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("imports")]);
+    const run = await runInProcess("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("imports")]);
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const out = lines(run.stdout);
     expect(out.slice(3, 4)).toEqual(["| 0 | 1 | 0 | 0 | 3 |"]);
@@ -131,13 +131,13 @@ describe("plan-summary bad input", () => {
   });
 
   it("fails with exit 2 and one line for an unknown label", async () => {
-    const run = await runOps("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("imports"), "--allow", "allow-destory"]);
+    const run = await runInProcess("plan-summary", ["--env", "production", "--stack", "services-production", "--file", fixture("imports"), "--allow", "allow-destory"]);
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(lines(run.stderr)).toEqual(['plan-summary: --allow "allow-destory" is not an override label; use --allow allow-destroy or leave it out']);
   });
 
   it("checks the flags before it waits for stdin", async () => {
-    const run = await runOps("plan-summary", ["--env", "prod", "--stack", "services-production"]);
+    const run = await runInProcess("plan-summary", ["--env", "prod", "--stack", "services-production"]);
     expect(run.code).toBe(2);
     expect(lines(run.stderr)).toEqual(['plan-summary: --env "prod" is not an environment; use staging or production']);
   });
@@ -170,7 +170,7 @@ describe("plan-summary bad input", () => {
   });
 
   it("prints its help with the exit codes", async () => {
-    const run = await runOps("plan-summary", ["--help"]);
+    const run = await runInProcess("plan-summary", ["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: npm run -s plan-summary -- --env <env> --stack <stack> [--file plan.json] [--allow allow-destroy]");
     expect(run.stdout).toMatch(/ {2}1 {2}the plan replaces or destroys a stateful resource the environment protects/);

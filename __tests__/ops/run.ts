@@ -1,12 +1,18 @@
 /**
- * Runs an ops command through its real entry point, as a workflow would.
- * Asynchronous on purpose: the health-check tests serve HTTP from this same
- * process, which a blocking spawn would starve.
+ * Runs an ops command through its real entry point, as a workflow would
+ * (`runOps`), or the same command in this process (`runInProcess`: what the
+ * entry point runs, with argv, stdin, stdout and stderr passed in), which
+ * spares a node start per case. Each command keeps child-process cases for
+ * what only the entry point does: the exit code, the one stderr line, and
+ * MINDMIRROR_DEBUG. Asynchronous on purpose: the health-check tests serve
+ * HTTP from this same process, which a blocking spawn would starve.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Readable } from "node:stream";
+import { type Command, runCommand } from "../../ops/cli";
 
 /** The repository root, where `ops/` lives. */
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -40,6 +46,23 @@ export function runOps(command: string, args: readonly string[], input = "", env
     );
     child.stdin?.end(input);
   });
+}
+
+/**
+ * Runs `npm run -s <command> -- ...args` in this process, feeding `input` on
+ * stdin: the command's exported `command`, as its entry point runs it
+ * (without MINDMIRROR_DEBUG), writing each line with a newline as it does.
+ */
+export async function runInProcess(command: string, args: readonly string[], input = ""): Promise<RunResult> {
+  scriptArgs(command);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { command: entry } = require(path.join(ROOT, "ops", `${command}.ts`)) as { command?: Command<string> };
+  if (entry === undefined || entry.spec.name !== command) throw new Error(`ops/${command}.ts exports no command named ${command}`);
+  let stdout = "";
+  let stderr = "";
+  const io = { out: (line: string) => (stdout += `${line}\n`), err: (line: string) => (stderr += `${line}\n`), stdin: Readable.from([Buffer.from(input)]) };
+  const code = await runCommand(entry.spec, args, entry.action, io, { debug: false });
+  return { code, stdout, stderr };
 }
 
 /** The non-empty lines of an output. */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { production, staging } from "../../environments";
 import { UsageError } from "../../ops/cli";
 import { resolveImage, setImage, setImageInFile } from "../../ops/set-image";
-import { lines, ROOT, runOps, tempDir } from "./run";
+import { lines, ROOT, runInProcess, runOps, tempDir } from "./run";
 import { spawnSync } from "node:child_process";
 import { SERVICES } from "../../catalog";
 import { imageVariableName } from "../../lib/naming";
@@ -39,7 +39,7 @@ describe("set-image", () => {
     expect(old.startsWith(`${STAGING_REGISTRY}/journal_service`)).toBe(true);
     expect(before).toContain(old);
 
-    const run = await runOps("set-image", ["--env", "staging", "--service", "journal-service", "--tag", "v1.1.0-abc1234", "--dir", tmp.dir]);
+    const run = await runInProcess("set-image", ["--env", "staging", "--service", "journal-service", "--tag", "v1.1.0-abc1234", "--dir", tmp.dir]);
 
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const now = `${STAGING_REGISTRY}/journal_service:v1.1.0-abc1234`;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadFixtures, missingFromFixtures, providerUses, readStacks, trimSchemas } from "../../tofu-check/schemas";
-import { synthMain } from "../synth-main";
+import { sharedSynth } from "../synth-main";
 
 describe("provider schema fixtures", () => {
   const fixtures = loadFixtures();
@@ -15,18 +15,13 @@ describe("provider schema fixtures", () => {
   });
 
   it("cover every resource and data-source type the app synthesizes", () => {
-    const outdir = synthMain();
-    try {
-      const stacks = readStacks(path.join(outdir, "stacks"));
-      expect(stacks.size).toBe(7);
-      expect(missingFromFixtures(stacks, fixtures)).toEqual([]);
-      // ...and nothing else: a type no stack uses is dead weight in the fixture.
-      const used = new Set([...stacks.values()].flatMap(providerUses).flatMap((u) => [...u.resources, ...u.dataSources]));
-      const held = fixtures.flatMap((f) => [...Object.keys(f.schema.resource_schemas ?? {}), ...Object.keys(f.schema.data_source_schemas ?? {})]);
-      expect(held.filter((t) => !used.has(t))).toEqual([]);
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    const stacks = readStacks(path.join(sharedSynth(), "stacks"));
+    expect(stacks.size).toBe(7);
+    expect(missingFromFixtures(stacks, fixtures)).toEqual([]);
+    // ...and nothing else: a type no stack uses is dead weight in the fixture.
+    const used = new Set([...stacks.values()].flatMap(providerUses).flatMap((u) => [...u.resources, ...u.dataSources]));
+    const held = fixtures.flatMap((f) => [...Object.keys(f.schema.resource_schemas ?? {}), ...Object.keys(f.schema.data_source_schemas ?? {})]);
+    expect(held.filter((t) => !used.has(t))).toEqual([]);
   });
 
   it("fails, naming stack, type and fix, when a stack uses a type the fixture lacks", () => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { ENVIRONMENTS } from "../../environments";
 import { cloudRunName } from "../../lib/naming";
 import { checkStacks, findBinary, type StackReport } from "../../tofu-check/harness";
-import { synthMain } from "../synth-main";
+import { sharedSynth } from "../synth-main";
 
 /**
  * The first plan after the invoker bindings took readable addresses, against
@@ -45,11 +45,10 @@ if (binary === undefined) {
     let outdir: string;
     let reports: StackReport[];
     beforeAll(async () => {
-      outdir = synthMain();
+      outdir = sharedSynth();
       const states = Object.fromEntries(STACKS.map((s) => [s, stateOf(s)]));
       reports = await checkStacks({ stacksDir: path.join(outdir, "stacks"), binary, stacks: STACKS, states });
     }, 180_000);
-    afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
     it("covers the services and gateway stacks of both environments", () => {
       expect(reports.map((r) => r.stack).sort()).toEqual(["gateway-production", "gateway-staging", "services-production", "services-staging"]);
