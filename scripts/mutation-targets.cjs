@@ -43,7 +43,7 @@ const TARGETS = {
   "lib/ci.ts": ["ci-topology.test.ts", "github/github-stack.test.ts", "foundation/builder.test.ts", "foundation/github-identity.test.ts", "foundation/planner.test.ts"],
   "environments/discover.ts": ["discover.test.ts"],
   // The plan classifier behind plan-summary.
-  "lib/plan.ts": ["ops/plan-summary.test.ts"],
+  "lib/plan.ts": ["plan-classifier.test.ts", "ops/plan-summary.test.ts"],
   // The offline OpenTofu check: the plugin's value rules, the fixtures and the runner.
   // The harness suites run the real core, so a mutant there costs a full check run.
   "tofu-check/values.js": ["tofu-check/values.test.ts", "tofu-check/harness.test.ts"],
