@@ -158,3 +158,78 @@ describe("catalog validation", () => {
     });
   });
 });
+
+describe("catalog buckets, scaling and builds", () => {
+  const errorWith = (buckets: { name: string }[], catalog = SERVICES) => error(() => validateCatalog(catalog, buckets), "the catalog was accepted");
+  const traditions = [{ bucket: "traditions", roles: ["roles/storage.objectViewer"] }];
+
+  it.each(["a", "traditions-2", "0x"])("accepts the bucket name %j", (name) => {
+    expect(() => validateCatalog(SERVICES, [{ name: "traditions" }, { name }])).not.toThrow();
+  });
+
+  it.each(["-traditions", "traditions-", "Traditions", "tra_ditions", "tra ditions", ""])("fails if a bucket is named %j", (name) => {
+    expect(errorWith([{ name: "traditions" }, { name }])).toBe(
+      `catalog bucket "${name}".name: ${JSON.stringify(name)} is not valid; use lowercase letters, digits and hyphens, starting and ending with a letter or digit`,
+    );
+  });
+
+  it("fails if a bucket is listed twice", () => {
+    expect(errorWith([{ name: "traditions" }, { name: "traditions" }])).toBe('catalog bucket "traditions".name: "traditions" is not valid; each bucket may appear once in the catalog');
+  });
+
+  it("fails if a service uses a bucket the catalog does not list, naming those it does", () => {
+    expect(errorOf(withNew({ buckets: [{ bucket: "photos", roles: ["roles/storage.objectViewer"] }] }))).toBe(
+      'catalog "notes-service".buckets: "photos" is not valid; use a bucket of the catalog: traditions',
+    );
+    expect(error(() => validateCatalog([notesService({ buckets: traditions })], []), "accepted")).toBe(
+      'catalog "notes-service".buckets: "traditions" is not valid; use a bucket of the catalog: (none)',
+    );
+  });
+
+  it("fails if a service lists a bucket twice, with no role, or with a role outside storage", () => {
+    expect(errorOf(withNew({ buckets: [...traditions, ...traditions] }))).toBe('catalog "notes-service".buckets: "traditions" is not valid; list each bucket once, with all its roles');
+    expect(errorOf(withNew({ buckets: [{ bucket: "traditions", roles: [] }] }))).toBe(
+      'catalog "notes-service".buckets "traditions".roles: [] is not valid; grant at least one storage role, or drop the bucket',
+    );
+    expect(errorOf(withNew({ buckets: [{ bucket: "traditions", roles: ["roles/storage.objectViewer", "roles/owner"] }] }))).toBe(
+      'catalog "notes-service".buckets "traditions".roles: "roles/owner" is not valid; use a Cloud Storage role such as "roles/storage.objectViewer"; a bucket grant gives nothing outside storage',
+    );
+    expect(() => validateCatalog(withNew({ buckets: traditions }))).not.toThrow();
+  });
+
+  it("accepts per-service scaling at its bounds, and refuses one past them", () => {
+    for (const scaling of [{ minInstances: 0 }, { maxInstances: 1 }, { minInstances: 1000, maxInstances: 1000 }, { minInstances: 3, maxInstances: 3 }]) {
+      expect(() => validateCatalog(withNew({ scaling }))).not.toThrow();
+    }
+    expect(errorOf(withNew({ scaling: { minInstances: -1 } }))).toBe('catalog "notes-service".scaling.minInstances: -1 is not valid; use an integer from 0 to 1000');
+    expect(errorOf(withNew({ scaling: { minInstances: 1001 } }))).toBe('catalog "notes-service".scaling.minInstances: 1001 is not valid; use an integer from 0 to 1000');
+    expect(errorOf(withNew({ scaling: { minInstances: 1.5 } }))).toBe('catalog "notes-service".scaling.minInstances: 1.5 is not valid; use an integer from 0 to 1000');
+    expect(errorOf(withNew({ scaling: { maxInstances: 0 } }))).toBe('catalog "notes-service".scaling.maxInstances: 0 is not valid; use an integer from 1 to 1000');
+    expect(errorOf(withNew({ scaling: { maxInstances: 1001 } }))).toBe('catalog "notes-service".scaling.maxInstances: 1001 is not valid; use an integer from 1 to 1000');
+    expect(errorOf(withNew({ scaling: { minInstances: 4, maxInstances: 3 } }))).toBe(
+      'catalog "notes-service".scaling.minInstances: 4 is not valid; it exceeds scaling.maxInstances (3); lower it or raise the maximum',
+    );
+  });
+
+  it("fails if a service's build is missing, leaves the repository, or names no input or the whole repository", () => {
+    const build = { dockerfile: "notes_service/Dockerfile", context: ".", inputs: ["notes_service/"] };
+    const bad = (patch: Record<string, unknown>) => errorOf(withNew({ build: { ...build, ...patch } as never }));
+    expect(errorOf(withNew({ build: undefined as never }))).toBe(
+      'catalog "notes-service".build: undefined is not valid; say how its image is built: { dockerfile, context, inputs }, relative to the repository root',
+    );
+    expect(errorOf(withNew({ build: null as never }))).toMatch(/^catalog "notes-service"\.build: null is not valid; say how its image is built/);
+    expect(bad({ dockerfile: "../x/Dockerfile" })).toBe(
+      'catalog "notes-service".build.dockerfile: "../x/Dockerfile" is not valid; use a relative path inside the repository (letters, digits, \'.\', \'_\', \'-\', \'/\'; no "..")',
+    );
+    expect(bad({ context: "/abs" })).toBe('catalog "notes-service".build.context: "/abs" is not valid; use a relative path inside the repository, or "." for its root');
+    expect(bad({ inputs: [] })).toBe(
+      'catalog "notes-service".build.inputs: [] is not valid; name every path the image is built from (the Dockerfile\'s folder and the shared sources it copies), or it would never be rebuilt',
+    );
+    for (const input of [".", "./", "../shared/", "a b/"]) {
+      expect(bad({ inputs: ["notes_service/", input] })).toBe(
+        `catalog "notes-service".build.inputs: ${JSON.stringify(input)} is not valid; use a path relative to the repository root, such as "journal_service/" (not the whole repository: ".")`,
+      );
+    }
+    expect(() => validateCatalog(withNew({ build: { ...build, inputs: ["notes_service/", "src/shared/", ".github/x"] } }))).not.toThrow();
+  });
+});

@@ -3,6 +3,7 @@
  * the value and the fix; and the closest valid values (the limits), accepted.
  */
 import { production, staging, validateEnvironment, type EnvironmentConfig, type ReviewerGate } from "../../environments";
+import { isEnvironmentName } from "../../environments/validate";
 import { ungated, withEnv, withGate } from "../helpers";
 import { errorOf as error } from "./error-of";
 
@@ -240,5 +241,48 @@ describe("environment validation", () => {
     it.each(["environment", "service"])("fails if it sets %j, which the app sets", (key) => {
       expect(errorOf(labelled({ [key]: "x" }))).toBe(`environments.staging.labels key: "${key}" is not valid; "environment" and "service" are set by the app; remove it`);
     });
+  });
+});
+
+describe("environment values checked beyond their pattern", () => {
+  const logs = (accessLogs: { bucket: string; prefix?: string }) =>
+    withEnv(staging, { backend: { ...staging.backend, managedBucket: { location: "US-EAST4", accessLogs } } });
+
+  it("checks the state bucket's access logs: their bucket's name, not the state bucket itself, and their prefix", () => {
+    expect(() => validateEnvironment(logs({ bucket: "logs-bucket", prefix: "tofu-state/staging" }))).not.toThrow();
+    expect(errorOf(logs({ bucket: "Logs" }))).toBe(
+      "environments.staging.backend.managedBucket.accessLogs.bucket: \"Logs\" is not valid; a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'",
+    );
+    expect(errorOf(logs({ bucket: staging.backend.bucket }))).toBe(
+      'environments.staging.backend.managedBucket.accessLogs.bucket: "mindmirror-tofu-state" is not valid; logs go to a bucket of their own: a bucket logging into itself logs its own log writes; use a new name such as "<project>-tofu-state-logs"',
+    );
+    for (const prefix of ["/x", "x/", "a//b", ""]) {
+      expect(errorOf(logs({ bucket: "logs-bucket", prefix }))).toBe(
+        `environments.staging.backend.managedBucket.accessLogs.prefix: ${JSON.stringify(prefix)} is not valid; use path segments without leading or trailing '/', such as "tofu-state"`,
+      );
+    }
+  });
+
+  it("refuses google in a project id and Google's gcp- prefix on pool and provider ids, anywhere else they are fine", () => {
+    expect(errorOf(withEnv(staging, { project: { ...staging.project, id: "my-google-app" } }))).toBe(
+      'environments.staging.project.id: "my-google-app" is not valid; GCP does not allow "google" in a project id; use the id the project really has',
+    );
+    for (const field of ["workloadIdentityPool", "workloadIdentityProvider"] as const) {
+      expect(errorOf(withEnv(staging, { ci: { ...staging.ci, [field]: "gcp-pool" } }))).toBe(
+        `environments.staging.ci.${field}: "gcp-pool" is not valid; the prefix "gcp-" is reserved by Google; use an id such as "github-pool" or "github-oidc"`,
+      );
+      expect(() => validateEnvironment(withEnv(staging, { ci: { ...staging.ci, [field]: "pool-gcp-" + "x" } }))).not.toThrow();
+    }
+  });
+
+  it("refuses a builder that is the planner", () => {
+    expect(errorOf(withGate(production, { unattended: { githubEnvironment: "production-ci", builderAccountId: production.ci.plannerAccountId } }))).toBe(
+      'environments.production.approval.gate.unattended.builderAccountId: "github-planner-production" is not valid; it is ci.plannerAccountId too, which would give pull requests the builder\'s rights; use an account id of its own, such as "github-builder-production"',
+    );
+  });
+
+  it("tells environment names from anything else", () => {
+    expect(["staging", "qa2"].map(isEnvironmentName)).toEqual([true, true]);
+    expect(["Staging", "x", "../etc", 7, undefined].map(isEnvironmentName)).toEqual([false, false, false, false, false]);
   });
 });

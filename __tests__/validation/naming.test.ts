@@ -5,9 +5,13 @@
 import { production, staging, type EnvironmentConfig } from "../../environments";
 import {
   backendConfigFile,
+  bucketName,
   cloudRunName,
+  deployerEmail,
   environmentLabels,
+  healthyImagesFile,
   imageRepositoryPath,
+  plannerEmail,
   registryHost,
   registryUrl,
   resourceName,
@@ -16,7 +20,9 @@ import {
   serviceAccountMember,
   serviceLabels,
   serviceUrl,
+  terraformName,
   tfvarsFile,
+  tfvarsPath,
   workloadIdentityProviderName,
 } from "../../lib/naming";
 import { errorOf } from "./error-of";
@@ -114,5 +120,31 @@ describe("derived names", () => {
 
   it("names the Workload Identity provider by project number, pool and provider", () => {
     expect(workloadIdentityProviderName(staging)).toBe("projects/3858903851/locations/global/workloadIdentityPools/github-pool/providers/github-oidc");
+  });
+});
+
+describe("names of files, accounts and Terraform addresses", () => {
+  it("names each environment's tfvars and health record files", () => {
+    expect(tfvarsPath(staging)).toBe("environments/staging.auto.tfvars");
+    expect(tfvarsPath(production)).toBe("environments/production.auto.tfvars");
+    expect(healthyImagesFile(staging)).toBe("staging.healthy.json");
+  });
+
+  it("names the deployer's and the planner's emails", () => {
+    expect(deployerEmail(production)).toBe("github-actions-production@mindmirror-prod.iam.gserviceaccount.com");
+    expect(plannerEmail(staging)).toBe("github-planner-staging@mindmirror-69.iam.gserviceaccount.com");
+  });
+
+  it("builds readable Terraform names in snake case from camelCase, dots and hyphens", () => {
+    expect(terraformName("deployer", "iam.serviceAccountUser", "agent-service")).toBe("deployer_iam_service_account_user_agent_service");
+    expect(terraformName("mindmirrorDeployerRunServices")).toBe("mindmirror_deployer_run_services");
+    expect(terraformName("a--b", "C")).toBe("a_b_c");
+    expect(terraformName("run2Go")).toBe("run2_go");
+  });
+
+  it("refuses a bucket name GCS reserves: starting with goog, or holding google anywhere", () => {
+    expect(() => bucketName(staging, "googly")).toThrow(/^bucket name of "googly" in staging: "googly-mindmirror-69-staging" is not valid; GCS allows/);
+    expect(() => bucketName(staging, "my-google")).toThrow(/^bucket name of "my-google" in staging: "my-google-mindmirror-69-staging" is not valid/);
+    expect(bucketName(staging, "egoog")).toBe("egoog-mindmirror-69-staging");
   });
 });
