@@ -93,6 +93,7 @@ const FIELDS: [string, EnvironmentConfig, unknown[], unknown[], string][] = [
   ],
   ["ci.workloadIdentityPool", staging, ["abcd", x(32), "github-pool"], ["abc", x(33), "1pool", "pool-", "pool!", "!pool", "Pool"], "a pool id has 4-32 lowercase letters, digits or hyphens"],
   ["ci.workloadIdentityProvider", staging, ["abcd", x(32)], ["abc", x(33), "github-oidc!", "!github-oidc"], "a provider id has 4-32 lowercase letters, digits or hyphens"],
+  ["ci.plannerAccountId", staging, ["abcdef", x(30), "plan-1"], ["abcde", x(31), "1abcdef", "abcdef-", "github-planner!", "!github-planner", "Github-planner"], ACCOUNT_FIX],
   ["ci.deployerAccountId", staging, ["abcdef", x(30), "deploy-1"], ["abcde", x(31), "1abcdef", "abcdef-", "github-actions!", "!github-actions", "Github-actions"], ACCOUNT_FIX],
   ["approval.gate.unattended.builderAccountId", production, ["abcdef", x(30)], ["abcde", x(31), "builder-", "github-builder!", "!github-builder"], ACCOUNT_FIX],
   ["deployOrder", staging, [0, 1000], [-1, 1001, 1.5], "use an integer from 0 to 1000; environments are listed in this order"],
@@ -249,6 +250,7 @@ describe("environment values checked beyond their pattern", () => {
     withEnv(staging, { backend: { ...staging.backend, managedBucket: { location: "US-EAST4", accessLogs } } });
 
   it("checks the state bucket's access logs: their bucket's name, not the state bucket itself, and their prefix", () => {
+    expect(() => validateEnvironment(withEnv(staging, { backend: { ...staging.backend, managedBucket: { location: "US-EAST4" } } }))).not.toThrow();
     expect(() => validateEnvironment(logs({ bucket: "logs-bucket", prefix: "tofu-state/staging" }))).not.toThrow();
     expect(errorOf(logs({ bucket: "Logs" }))).toBe(
       "environments.staging.backend.managedBucket.accessLogs.bucket: \"Logs\" is not valid; a GCS bucket name has 3-63 lowercase letters, digits, '.', '_' or '-'",
