@@ -115,6 +115,11 @@ describe("set-image", () => {
       expect(() => setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: empty.dir })).toThrow(
         new RegExp(`^--dir ".*" has no readable staging\\.auto\\.tfvars \\(ENOENT\\); point --dir at the folder holding it$`),
       );
+      // A folder of that name is no tfvars file either.
+      fs.mkdirSync(path.join(empty.dir, "staging.auto.tfvars"));
+      expect(() => setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: empty.dir })).toThrow(
+        new RegExp(`^--dir ".*" has no readable staging\\.auto\\.tfvars \\(not a file\\); point --dir at the folder holding it$`),
+      );
     } finally {
       empty.remove();
     }
