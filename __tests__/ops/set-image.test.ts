@@ -157,7 +157,7 @@ describe("set-image", () => {
     );
     expect(fs.readFileSync(file, "utf8")).toBe(before);
 
-    const gone = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid!;
     fs.writeFileSync(`${file}.lock`, `${gone}\n`);
     expect(setImageInFile({ env: "staging", service: "gateway", tag: "v2", dir: tmp.dir }, { timeoutMs: 150 }).to).toBe(`${STAGING_REGISTRY}/mesh:v2`);
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
