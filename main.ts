@@ -1,9 +1,8 @@
 import * as path from "node:path";
 import { SERVICES } from "./catalog";
-import { ENVIRONMENT_FILE_PROBLEMS, ENVIRONMENT_SOURCES, ENVIRONMENTS } from "./environments";
+import { checkEnvironmentFiles, ENVIRONMENT_SOURCES, ENVIRONMENTS } from "./environments";
 import { GITHUB } from "./environments/github";
 import { validateEnvironments } from "./environments/guards";
-import { ConfigErrors } from "./lib/errors";
 import { errorLines, synthAllOrNothing } from "./lib/synth";
 import { applyPolicy, PolicyPack } from "./policy";
 import { defineEnvironment, loadImages } from "./stacks";
@@ -33,7 +32,7 @@ export interface AppRun {
 export function runApp(run: AppRun): number {
   try {
     // Everything about the environments is checked before any file named after one is read.
-    if (ENVIRONMENT_FILE_PROBLEMS.length > 0) throw new ConfigErrors(ENVIRONMENT_FILE_PROBLEMS);
+    checkEnvironmentFiles();
     validateEnvironments(ENVIRONMENTS, {
       catalog: SERVICES,
       sources: () => ENVIRONMENT_SOURCES,

@@ -1,3 +1,4 @@
+import { ConfigErrors } from "../lib/errors";
 import { discoverEnvironments } from "./discover";
 import { production } from "./production";
 import { staging } from "./staging";
@@ -17,6 +18,11 @@ export const ENVIRONMENT_SOURCES = discovered.sources;
 
 /** Files of environments/ that make no environment; synth reports them before anything else. */
 export const ENVIRONMENT_FILE_PROBLEMS = discovered.problems;
+
+/** Throws every file of environments/ that makes no environment, one line each: the discovered list is only whole without them. */
+export function checkEnvironmentFiles(): void {
+  if (ENVIRONMENT_FILE_PROBLEMS.length > 0) throw new ConfigErrors(ENVIRONMENT_FILE_PROBLEMS);
+}
 
 // The two that tests and the docs name directly.
 export { production, staging };

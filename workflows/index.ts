@@ -6,10 +6,10 @@
 import { SERVICES, type ServiceDefinition } from "../catalog";
 import { validateCatalog } from "../catalog/validate";
 import { validateGithub } from "../environments/github-validate";
-import { ENVIRONMENT_FILE_PROBLEMS, ENVIRONMENTS } from "../environments";
+import { checkEnvironmentFiles, ENVIRONMENTS } from "../environments";
 import { GITHUB, type GithubConfig } from "../environments/github";
 import type { EnvironmentConfig } from "../environments/types";
-import { check, ConfigErrors } from "../lib/errors";
+import { check } from "../lib/errors";
 import { driftWorkflow } from "./drift";
 import type { WorkflowFile } from "./model";
 import { IGNORE_SCRIPTS } from "./steps";
@@ -38,7 +38,7 @@ export interface WorkflowSources {
 /** The workflow models, pull-request workflow first, then each environment's phases in order and its rollback, then the drift detection. */
 export function workflowFiles(sources: WorkflowSources = {}): WorkflowFile[] {
   // The discovered environments are only whole when every file of environments/ made one.
-  if (sources.environments === undefined && ENVIRONMENT_FILE_PROBLEMS.length > 0) throw new ConfigErrors(ENVIRONMENT_FILE_PROBLEMS);
+  if (sources.environments === undefined) checkEnvironmentFiles();
   const environments = sources.environments ?? ENVIRONMENTS;
   const github = sources.github ?? GITHUB;
   const catalog = sources.catalog ?? SERVICES;

@@ -45,7 +45,7 @@ export const GITHUB_ATTRIBUTE_MAPPING: Readonly<Record<string, string>> = {
  * one of builds and plans, or the read-only plans' one). Which account a token may then become is
  * decided by the accounts' own bindings, per GitHub environment.
  */
-export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig): string {
+export function githubAttributeCondition(env: EnvironmentConfig, github: GithubConfig, topology: CiTopology = ciTopology(env, github)): string {
   check(GITHUB_REPOSITORY.test(github.owner), "github.owner", github.owner, "use a GitHub owner name: letters, digits, '_', '.' or '-'");
   check(GITHUB_REPOSITORY.test(github.repository), "github.repository", github.repository, "use a GitHub repository name: letters, digits, '_', '.' or '-'");
   const ids =
@@ -53,7 +53,6 @@ export function githubAttributeCondition(env: EnvironmentConfig, github: GithubC
       ? ""
       : ` && assertion.repository_id == ${JSON.stringify(String(github.ids.repository))} && assertion.repository_owner_id == ${JSON.stringify(String(github.ids.owner))}`;
   const repository = `assertion.repository == ${JSON.stringify(`${github.owner}/${github.repository}`)}${ids}`;
-  const topology = ciTopology(env, github);
   if (!topology.gated) return repository;
   const environments = topology.githubEnvironments.map((e) => e.name);
   for (const name of environments) {
@@ -94,8 +93,8 @@ export class GithubIdentity extends Construct {
     const { environment: env, github } = props;
     const project = env.project.id;
     this.github = github;
-    this.attributeCondition = githubAttributeCondition(env, github);
     this.topology = ciTopology(env, github);
+    this.attributeCondition = githubAttributeCondition(env, github, this.topology);
 
     this.pool = new IamWorkloadIdentityPool(this, "pool", {
       project,
